@@ -1,0 +1,25 @@
+// Package harness gives every exercise test the checks the grader relies on.
+//
+// A test author writes one line at the top of each top-level test:
+//
+//	func TestSomething(t *testing.T) {
+//		harness.Setup(t)
+//		...
+//	}
+//
+// Setup then provides, for that test only:
+//
+//   - a leak check scoped to the goroutines the test started (goleak with
+//     IgnoreCurrent, so one test's leak never fails another);
+//   - in the grader's lock-order run, go-deadlock's reports (lock-order
+//     inversion, recursive locking, a lock waited on past its limit) turned into
+//     a failure of the test that caused them, never an os.Exit;
+//   - a time limit after which the test fails with a dump of where its
+//     goroutines are stuck;
+//   - a record of the test's start and end on the grader's private result
+//     channel (see package grader/event), which student code cannot reach.
+//
+// The package also has helpers for deterministic concurrency tests: Bubble
+// runs a test body in a testing/synctest bubble with fake time, and Together
+// starts goroutines that are released at the same moment.
+package harness

@@ -1,0 +1,249 @@
+package harness
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/concurrency-kit/kit/grader/event"
+)
+
+// DefaultLimit is the time limit of a test when the grader does not set one.
+const DefaultLimit = 10 * time.Second
+
+// deadlockGrace is how long a test may go on after go-deadlock reported it.
+// A test that really deadlocked would otherwise wait for its whole limit.
+const deadlockGrace = time.Second
+
+// watchdogExitCode is the exit status of a test process ended by the harness
+// because a test ran out of time or deadlocked.
+const watchdogExitCode = 3
+
+// process is the harness's state for the whole test process. Tests run one
+// at a time (the kit's tests never call t.Parallel), so there is at most one
+// current test.
+var process = newProcessState()
+
+type processState struct {
+	results   *resultChannel
+	limit     time.Duration
+	deadlocks *deadlockLog
+
+	mu      sync.Mutex
+	current *testRun
+}
+
+func newProcessState() *processState {
+	p := &processState{
+		results:   openResultChannel(),
+		limit:     DefaultLimit,
+		deadlocks: &deadlockLog{},
+	}
+	if v, err := time.ParseDuration(os.Getenv(event.LimitEnv)); err == nil && v > 0 {
+		p.limit = v
+	}
+	if os.Getenv(event.LockOrderEnv) == "1" {
+		p.deadlocks.notify = p.onDeadlockReport
+		enableLockOrderChecks(p.deadlocks, p.limit)
+	}
+	return p
+}
+
+// testRun is one top-level test in progress.
+type testRun struct {
+	t       *testing.T
+	name    string
+	dir     string // the exercise folder, for finding the student's frames
+	process *processState
+
+	mu        sync.Mutex
+	ended     bool
+	cause     string
+	message   string
+	watchdog  *time.Timer
+	deadlockT *time.Timer
+}
+
+// Setup prepares t for a graded concurrency test. Call it first thing in
+// every top-level test. It must not be called from subtests or parallel tests.
+func Setup(t *testing.T) {
+	t.Helper()
+	if strings.Contains(t.Name(), "/") {
+		t.Fatal("harness.Setup belongs at the top of a top-level test, not a subtest")
+	}
+	_, file, _, _ := runtime.Caller(1)
+	run := &testRun{t: t, name: t.Name(), dir: filepath.Dir(file), process: process}
+	// Cleanups run last-registered-first: finish (registered first) runs
+	// after the leak check and after every cleanup the test adds itself.
+	t.Cleanup(run.finish)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { run.checkLeaks(ignore) })
+	process.begin(run)
+}
+
+func (p *processState) begin(run *testRun) {
+	p.mu.Lock()
+	p.current = run
+	p.mu.Unlock()
+	p.results.send(event.Record{Kind: event.Start, Test: run.name})
+	run.mu.Lock()
+	run.watchdog = time.AfterFunc(p.limit, func() {
+		run.abort(event.CauseTimeout, fmt.Sprintf("did not finish within %v", p.limit))
+	})
+	run.mu.Unlock()
+}
+
+// onDeadlockReport runs after go-deadlock reported a potential deadlock. If
+// the current test is still running a moment later, it is stuck: end it.
+func (p *processState) onDeadlockReport() {
+	p.mu.Lock()
+	run := p.current
+	p.mu.Unlock()
+	if run == nil {
+		return
+	}
+	run.mu.Lock()
+	defer run.mu.Unlock()
+	if run.ended || run.deadlockT != nil {
+		return
+	}
+	run.deadlockT = time.AfterFunc(deadlockGrace, func() {
+		run.abort(event.CauseDeadlock, "go-deadlock reported a potential deadlock and the test did not finish")
+	})
+}
+
+// setCause records why the test failed, keeping the first cause found.
+func (r *testRun) setCause(cause, message string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.cause == "" {
+		r.cause, r.message = cause, message
+	}
+}
+
+func (r *testRun) checkLeaks(ignore goleak.Option) {
+	err := goleak.Find(ignore,
+		goleak.IgnoreAnyFunction("github.com/sasha-s/go-deadlock.onDeadlockTimeout"),
+	)
+	if err != nil {
+		where := r.studentFrame(err.Error())
+		msg := "goroutines started by the test are still running after it"
+		if where != "" {
+			msg += "; one is at " + where
+		}
+		r.setCause(event.CauseLeak, msg)
+		r.t.Errorf("leak: %s\n%v", msg, err)
+	}
+}
+
+// finish reports the test's end on the result channel. It runs as the
+// test's last cleanup.
+func (r *testRun) finish() {
+	if reports := r.process.deadlocks.take(); len(reports) > 0 {
+		msg := "go-deadlock: " + firstLine(reports[0])
+		if where := r.studentFrame(reports[0]); where != "" {
+			msg += " at " + where
+		}
+		r.mu.Lock()
+		r.cause, r.message = event.CauseDeadlock, msg // outranks a leak the deadlock caused
+		r.mu.Unlock()
+		r.t.Errorf("deadlock: %s\n%s", msg, strings.Join(reports, "\n"))
+	}
+	r.mu.Lock()
+	if r.ended {
+		r.mu.Unlock()
+		return
+	}
+	r.ended = true
+	r.watchdog.Stop()
+	if r.deadlockT != nil {
+		r.deadlockT.Stop()
+	}
+	cause, message := r.cause, r.message
+	r.mu.Unlock()
+
+	failed := r.t.Failed()
+	if !failed {
+		cause, message = "", ""
+	}
+	r.process.results.send(event.Record{
+		Kind: event.End, Test: r.name, Failed: failed, Skipped: r.t.Skipped(),
+		Cause: cause, Message: message,
+	})
+	r.process.mu.Lock()
+	if r.process.current == r {
+		r.process.current = nil
+	}
+	r.process.mu.Unlock()
+}
+
+// abort ends a test that cannot end by itself (it hangs or deadlocked): it
+// prints where every goroutine is, reports the failure and exits the process.
+// The grader runs the remaining tests in a new process.
+func (r *testRun) abort(cause, message string) {
+	r.mu.Lock()
+	if r.ended {
+		r.mu.Unlock()
+		return
+	}
+	r.ended = true
+	r.mu.Unlock()
+
+	dump := allGoroutines()
+	detail := dump
+	if reports := r.process.deadlocks.take(); len(reports) > 0 {
+		cause = event.CauseDeadlock
+		message = "go-deadlock: " + firstLine(reports[0])
+		detail = strings.Join(reports, "\n") + "\n" + dump
+	}
+	if where := r.studentFrame(detail); where != "" {
+		message += "; stuck at " + where
+	}
+	fmt.Fprintf(os.Stderr, "\n--- FAIL: %s (%s: %s)\n%s\n", r.name, cause, message, detail)
+	r.process.results.send(event.Record{
+		Kind: event.End, Test: r.name, Failed: true, Cause: cause, Message: message, Detail: detail,
+	})
+	os.Exit(watchdogExitCode)
+}
+
+func allGoroutines() string {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			return string(buf[:n])
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+}
+
+// framePattern matches a frame's file:line in a goroutine dump.
+var framePattern = regexp.MustCompile(`(?m)^\s+(/\S+\.go):(\d+)`)
+
+// studentFrame returns the first file:line in text that lies in the
+// exercise's folder and is not a test file, or "".
+func (r *testRun) studentFrame(text string) string {
+	for _, m := range framePattern.FindAllStringSubmatch(text, -1) {
+		file := m[1]
+		if filepath.Dir(file) == r.dir && !strings.HasSuffix(file, "_test.go") {
+			return filepath.Base(file) + ":" + m[2]
+		}
+	}
+	return ""
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}

@@ -1,0 +1,192 @@
+// Package catalog describes the kit's exercises: their order, folders,
+// points, test weights, hints and the part of the course each one teaches.
+//
+// The catalog is one JSON document, exercises/catalog.json, compiled into the
+// grader (package exercises embeds it). The grader and the kit's self-check
+// read it; nothing else repeats what it says.
+package catalog
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path"
+	"strings"
+	"time"
+)
+
+// DefaultAllowedImports are the packages student files may import unless an
+// exercise allows more. None of them can reach the grader's result channel
+// (no os, syscall, unsafe, reflect, net, os/exec).
+var DefaultAllowedImports = []string{
+	"cmp", "container/heap", "container/list", "context", "errors", "fmt",
+	"iter", "maps", "math", "math/rand/v2", "slices", "sort", "strconv",
+	"strings", "sync", "sync/atomic", "time", "unicode",
+}
+
+// DefaultLimit is a test's time limit when its exercise sets none.
+const DefaultLimit = 10 * time.Second
+
+// Catalog is the list of exercises in curriculum order.
+type Catalog struct {
+	Exercises []Exercise `json:"exercises"`
+}
+
+// Exercise is one entry of the catalog.
+type Exercise struct {
+	// Name is the short name students type: "queue".
+	Name string `json:"name"`
+	// Dir is the folder under exercises/ and solutions/: "14_queue".
+	Dir string `json:"dir"`
+	// Row is the curriculum row the exercise covers.
+	Row int `json:"row"`
+	// Seed is the section of the course notes the exercise teaches.
+	Seed string `json:"seed"`
+	// Points is the exercise's share of the total score.
+	Points float64 `json:"points"`
+	// Files are the student's files, provided as stubs and replaced by the
+	// reference solution's files of the same name.
+	Files []string `json:"files"`
+	// TestFile is the kit's test file in the exercise folder.
+	TestFile string `json:"test_file"`
+	// Weights gives a test's weight; tests not listed weigh DefaultWeight.
+	Weights map[string]float64 `json:"weights,omitempty"`
+	// DefaultWeight is the weight of tests not in Weights (1 when zero).
+	DefaultWeight float64 `json:"default_weight,omitempty"`
+	// Limit is the time limit of each test, as a Go duration ("10s").
+	Limit Duration `json:"limit,omitempty"`
+	// Imports are packages the student files may import besides
+	// DefaultAllowedImports.
+	Imports []string `json:"imports,omitempty"`
+	// Hint helps a student who is stuck without giving the answer away.
+	Hint string `json:"hint"`
+}
+
+// Duration is a time.Duration written as a string in JSON.
+type Duration time.Duration
+
+// UnmarshalJSON reads a duration such as "10s".
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("duration must be a string such as \"10s\": %w", err)
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return err
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalJSON writes the duration as a string.
+func (d Duration) MarshalJSON() ([]byte, error) {
+	return json.Marshal(time.Duration(d).String())
+}
+
+// TestLimit is the exercise's per-test time limit.
+func (e Exercise) TestLimit() time.Duration {
+	if e.Limit <= 0 {
+		return DefaultLimit
+	}
+	return time.Duration(e.Limit)
+}
+
+// Weight is the weight of the named test.
+func (e Exercise) Weight(test string) float64 {
+	if w, ok := e.Weights[test]; ok {
+		return w
+	}
+	if e.DefaultWeight > 0 {
+		return e.DefaultWeight
+	}
+	return 1
+}
+
+// AllowedImports lists every package the student files may import.
+func (e Exercise) AllowedImports() []string {
+	return append(append([]string(nil), DefaultAllowedImports...), e.Imports...)
+}
+
+// Path is the exercise folder relative to the kit's root, with slashes.
+func (e Exercise) Path() string { return path.Join("exercises", e.Dir) }
+
+// SolutionPath is the reference solution's folder relative to the kit's root.
+func (e Exercise) SolutionPath() string { return path.Join("solutions", e.Dir) }
+
+// Parse reads and checks a catalog document.
+func Parse(data []byte) (*Catalog, error) {
+	var c Catalog
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
+		return nil, fmt.Errorf("catalog: %w", err)
+	}
+	if err := c.check(); err != nil {
+		return nil, fmt.Errorf("catalog: %w", err)
+	}
+	return &c, nil
+}
+
+func (c *Catalog) check() error {
+	if len(c.Exercises) == 0 {
+		return errors.New("no exercises")
+	}
+	names := map[string]bool{}
+	dirs := map[string]bool{}
+	var errs []error
+	for i, e := range c.Exercises {
+		where := fmt.Sprintf("exercise %d (%q)", i+1, e.Name)
+		switch {
+		case e.Name == "" || e.Dir == "":
+			errs = append(errs, fmt.Errorf("%s: name and dir are required", where))
+		case names[e.Name] || dirs[e.Dir]:
+			errs = append(errs, fmt.Errorf("%s: name or dir used twice", where))
+		case e.Points <= 0:
+			errs = append(errs, fmt.Errorf("%s: points must be positive", where))
+		case len(e.Files) == 0 || e.TestFile == "":
+			errs = append(errs, fmt.Errorf("%s: files and test_file are required", where))
+		case strings.TrimSpace(e.Hint) == "":
+			errs = append(errs, fmt.Errorf("%s: hint is required", where))
+		case e.Row <= 0 || e.Seed == "":
+			errs = append(errs, fmt.Errorf("%s: row and seed are required", where))
+		}
+		for test, w := range e.Weights {
+			if w <= 0 {
+				errs = append(errs, fmt.Errorf("%s: weight of %s must be positive", where, test))
+			}
+		}
+		names[e.Name], dirs[e.Dir] = true, true
+	}
+	return errors.Join(errs...)
+}
+
+// MaxScore is the sum of every exercise's points.
+func (c *Catalog) MaxScore() float64 {
+	total := 0.0
+	for _, e := range c.Exercises {
+		total += e.Points
+	}
+	return total
+}
+
+// Lookup finds an exercise by name, by folder ("14_queue") or by number
+// ("14" or "14_queue").
+func (c *Catalog) Lookup(name string) (Exercise, bool) {
+	for _, e := range c.Exercises {
+		number, _, _ := strings.Cut(e.Dir, "_")
+		if name == e.Name || name == e.Dir || name == number || name == path.Join("exercises", e.Dir) {
+			return e, true
+		}
+	}
+	return Exercise{}, false
+}
+
+// Names lists the exercise names in order, for error messages.
+func (c *Catalog) Names() []string {
+	names := make([]string, len(c.Exercises))
+	for i, e := range c.Exercises {
+		names[i] = e.Name
+	}
+	return names
+}

@@ -1,0 +1,219 @@
+// Package classify turns what a test process left behind (the harness's
+// records, the exit status and the output) into one outcome per test: pass,
+// or fail with the single most specific cause of the grading contract and a
+// short message that points at the student's file:line where it can.
+package classify
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/concurrency-kit/kit/grader/event"
+)
+
+// Causes of failure, from the grading contract.
+const (
+	Fail     = "fail"
+	Race     = "race"
+	Leak     = "leak"
+	Deadlock = "deadlock"
+	Timeout  = "timeout"
+	Panic    = "panic"
+	Crash    = "crash"
+	Build    = "build"
+)
+
+// rank orders causes from most to least specific; when a test fails for
+// several reasons, the first in this list is reported.
+var rank = []string{Build, Deadlock, Race, Panic, Timeout, Crash, Leak, Fail}
+
+// MoreSpecific reports whether cause a outranks cause b.
+func MoreSpecific(a, b string) bool {
+	ia, ib := len(rank), len(rank)
+	for i, c := range rank {
+		if c == a {
+			ia = i
+		}
+		if c == b {
+			ib = i
+		}
+	}
+	return ia < ib
+}
+
+// Outcome is one test's result in one run.
+type Outcome struct {
+	Passed  bool
+	Cause   string
+	Message string
+	Output  string // the test's share of the process output
+}
+
+// Evidence is what is known about one test from one process.
+type Evidence struct {
+	Test string
+	// End is the harness's end record, nil when the test never finished.
+	End *event.Record
+	// Confirmed is set when the process went on normally after End: another
+	// test started, or the process exited with the status of a completed run.
+	Confirmed bool
+	// Output is the test's share of the process output.
+	Output string
+	// ExitCode and Killed describe how the process ended, when this test was
+	// the one running at the end.
+	ExitCode int
+	Killed   bool
+}
+
+// Classifier knows which files are the student's.
+type Classifier struct {
+	// Dir is the exercise folder (absolute). Frames in its non-test files
+	// are the student's.
+	Dir string
+}
+
+// Classify decides a test's outcome.
+func (c Classifier) Classify(ev Evidence) Outcome {
+	out := Outcome{Output: ev.Output}
+	if ev.End != nil && !ev.End.Failed && !ev.End.Skipped && ev.Confirmed {
+		out.Passed = true
+		return out
+	}
+	cause, message := c.diagnose(ev)
+	out.Cause, out.Message = cause, message
+	return out
+}
+
+var (
+	raceReport  = regexp.MustCompile(`(?m)^WARNING: DATA RACE$|race detected during execution of test`)
+	panicLine   = regexp.MustCompile(`(?m)^panic: (.*)$`)
+	fatalLine   = regexp.MustCompile(`(?m)^fatal error: (.*)$`)
+	framePath   = regexp.MustCompile(`(?m)^\s+(/\S+?\.go):(\d+)`)
+	testLogLine = regexp.MustCompile(`(?m)^\s{4}(\S+_test\.go):(\d+): (.*)$`)
+	testifyErr  = regexp.MustCompile(`(?m)^\s+Error:\s+(.*)$`)
+	testifyMsg  = regexp.MustCompile(`(?m)^\s+Messages:\s+(.*)$`)
+)
+
+// diagnose finds the most specific cause the evidence supports.
+func (c Classifier) diagnose(ev Evidence) (string, string) {
+	type finding struct{ cause, message string }
+	var found []finding
+	add := func(cause, message string) { found = append(found, finding{cause, message}) }
+
+	out := ev.Output
+	if ev.End != nil && ev.End.Cause != "" {
+		add(ev.End.Cause, ev.End.Message)
+	}
+	if raceReport.MatchString(out) {
+		add(Race, c.raceMessage(out))
+	}
+	if m := fatalLine.FindStringSubmatch(out); m != nil {
+		switch {
+		case strings.Contains(m[1], "concurrent map"):
+			add(Race, m[1]+c.at(out[strings.Index(out, m[0]):]))
+		case strings.Contains(m[1], "all goroutines are asleep"):
+			add(Deadlock, m[1])
+		default:
+			add(Crash, m[1]+c.at(out[strings.Index(out, m[0]):]))
+		}
+	}
+	if m := panicLine.FindStringSubmatch(out); m != nil {
+		rest := out[strings.Index(out, m[0]):]
+		switch {
+		case strings.HasPrefix(m[1], "test timed out"):
+			add(Timeout, m[1])
+		case strings.Contains(m[1], "main bubble goroutine has exited but blocked goroutines remain"):
+			add(Leak, "goroutines started in the test were still blocked when it ended")
+		case strings.Contains(m[1], "all goroutines in bubble are blocked"):
+			add(Timeout, "every goroutine of the test is blocked forever"+c.at(rest))
+		case strings.Contains(m[1], "runtime.Goexit"):
+			add(Panic, "the test was stopped by runtime.Goexit"+c.at(rest))
+		default:
+			add(Panic, "panic: "+strings.TrimSuffix(m[1], " [recovered]")+c.at(rest))
+		}
+	}
+	if ev.Killed {
+		add(Timeout, "the test did not finish within its time limit; the grader stopped it")
+	}
+	if ev.End == nil && !ev.Killed && len(found) == 0 {
+		add(Crash, fmt.Sprintf("the test process ended during this test (exit status %d)", ev.ExitCode))
+	}
+	if ev.End != nil && !ev.End.Failed && !ev.Confirmed && len(found) == 0 {
+		add(Crash, fmt.Sprintf("the test process ended right after this test (exit status %d)", ev.ExitCode))
+	}
+	if ev.End != nil && ev.End.Skipped && !ev.End.Failed {
+		add(Fail, "the test was skipped; only a test that runs to its end can pass")
+	}
+	if len(found) == 0 {
+		add(Fail, c.failMessage(out))
+	}
+	best := found[0]
+	for _, f := range found[1:] {
+		if MoreSpecific(f.cause, best.cause) {
+			best = f
+		}
+	}
+	return best.cause, best.message
+}
+
+// raceMessage names where the race happened, preferring the student's code.
+func (c Classifier) raceMessage(out string) string {
+	i := strings.Index(out, "WARNING: DATA RACE")
+	if i < 0 {
+		return "data race detected during the test"
+	}
+	report := out[i:]
+	if end := strings.Index(report, "\n==================\n"); end > 0 {
+		report = report[:end]
+	}
+	var places []string
+	for _, m := range framePath.FindAllStringSubmatch(report, -1) {
+		if c.isStudentFile(m[1]) {
+			place := filepath.Base(m[1]) + ":" + m[2]
+			if len(places) == 0 || places[len(places)-1] != place {
+				places = append(places, place)
+			}
+			if len(places) == 2 {
+				break
+			}
+		}
+	}
+	if len(places) == 0 {
+		return "data race detected during the test"
+	}
+	return "data race at " + strings.Join(places, " and ")
+}
+
+// failMessage finds the first assertion message of the test.
+func (c Classifier) failMessage(out string) string {
+	where := ""
+	if m := testLogLine.FindStringSubmatch(out); m != nil {
+		where = " (" + m[1] + ":" + m[2] + ")"
+		if testifyErr.FindStringIndex(out) == nil {
+			return m[3] + where
+		}
+	}
+	if m := testifyMsg.FindStringSubmatch(out); m != nil {
+		return strings.TrimSpace(m[1]) + where
+	}
+	if m := testifyErr.FindStringSubmatch(out); m != nil {
+		return strings.TrimSpace(m[1]) + where
+	}
+	return "the test failed" + where
+}
+
+// at returns " at file.go:NN" for the first student frame in text, or "".
+func (c Classifier) at(text string) string {
+	for _, m := range framePath.FindAllStringSubmatch(text, -1) {
+		if c.isStudentFile(m[1]) {
+			return " at " + filepath.Base(m[1]) + ":" + m[2]
+		}
+	}
+	return ""
+}
+
+func (c Classifier) isStudentFile(path string) bool {
+	return filepath.Dir(path) == c.Dir && !strings.HasSuffix(path, "_test.go")
+}

@@ -1,0 +1,79 @@
+package cli
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/concurrency-kit/kit/exercises"
+	"github.com/concurrency-kit/kit/grader/catalog"
+)
+
+// Module is the kit's module path; a folder whose go.mod declares another
+// module is not a kit.
+const Module = "github.com/concurrency-kit/kit"
+
+// Kit is a checkout of the course kit.
+type Kit struct {
+	Root    string // absolute
+	Catalog *catalog.Catalog
+}
+
+// OpenKit checks that dir is the root of a kit and loads the catalog.
+func OpenKit(dir string) (*Kit, error) {
+	root, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("find %s: %w", dir, err)
+	}
+	module, err := moduleOf(filepath.Join(root, "go.mod"))
+	if err != nil || module != Module {
+		return nil, fmt.Errorf("%s is not a concurrency kit (no go.mod for module %s there)", dir, Module)
+	}
+	if info, err := os.Stat(filepath.Join(root, "exercises")); err != nil || !info.IsDir() {
+		return nil, fmt.Errorf("%s is not a concurrency kit (no exercises folder)", dir)
+	}
+	cat, err := catalog.Parse(exercises.CatalogJSON)
+	if err != nil {
+		return nil, err
+	}
+	return &Kit{Root: root, Catalog: cat}, nil
+}
+
+func moduleOf(goMod string) (string, error) {
+	f, err := os.Open(goMod)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(s.Text()), "module "); ok {
+			return strings.Trim(strings.TrimSpace(rest), `"`), nil
+		}
+	}
+	return "", fmt.Errorf("%s declares no module", goMod)
+}
+
+// Select returns the named exercises in catalog order, or all of them.
+func (k *Kit) Select(names []string) ([]catalog.Exercise, error) {
+	if len(names) == 0 {
+		return k.Catalog.Exercises, nil
+	}
+	want := map[string]bool{}
+	for _, name := range names {
+		ex, ok := k.Catalog.Lookup(name)
+		if !ok {
+			return nil, fmt.Errorf("unknown exercise %q (exercises: %s)", name, strings.Join(k.Catalog.Names(), ", "))
+		}
+		want[ex.Name] = true
+	}
+	var out []catalog.Exercise
+	for _, ex := range k.Catalog.Exercises {
+		if want[ex.Name] {
+			out = append(out, ex)
+		}
+	}
+	return out, nil
+}

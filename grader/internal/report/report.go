@@ -1,0 +1,82 @@
+// Package report holds the result document of a grading run (the --json
+// output, version 1) and renders it as a table for a terminal.
+//
+// The document's schema is described in grader/README.md. Fields are only
+// ever added within a version; a change that breaks readers bumps Version.
+package report
+
+import "math"
+
+// Version is the version of the result document.
+const Version = 1
+
+// Document is the result of grading a kit.
+type Document struct {
+	Version   int        `json:"version"`
+	Score     float64    `json:"score"`
+	MaxScore  float64    `json:"max_score"`
+	Exercises []Exercise `json:"exercises"`
+}
+
+// Exercise is one exercise's result.
+type Exercise struct {
+	Name     string  `json:"name"`
+	Path     string  `json:"path"`
+	Score    float64 `json:"score"`
+	MaxScore float64 `json:"max_score"`
+	Passed   int     `json:"passed"`
+	Total    int     `json:"total"`
+	Tests    []Test  `json:"tests"`
+}
+
+// Test is one top-level test's result.
+type Test struct {
+	Name   string  `json:"name"`
+	Weight float64 `json:"weight"`
+	Status string  `json:"status"` // "pass" or "fail"
+	// Cause is present exactly when Status is "fail": fail, race, leak,
+	// deadlock, timeout, panic, crash or build.
+	Cause   string `json:"cause,omitempty"`
+	Message string `json:"message,omitempty"`
+	Output  string `json:"output,omitempty"`
+}
+
+// Statuses of a test.
+const (
+	Pass = "pass"
+	Fail = "fail"
+)
+
+// Done reports whether every test of the exercise passed.
+func (e Exercise) Done() bool { return e.Total > 0 && e.Passed == e.Total }
+
+// Finish computes the exercise's score from its tests' weights and counts.
+func (e *Exercise) Finish() {
+	var total, passed float64
+	e.Passed, e.Total = 0, len(e.Tests)
+	for _, t := range e.Tests {
+		total += t.Weight
+		if t.Status == Pass {
+			passed += t.Weight
+			e.Passed++
+		}
+	}
+	e.Score = 0
+	if total > 0 {
+		e.Score = round(e.MaxScore * passed / total)
+	}
+}
+
+// Finish sums the exercises into the document's totals.
+func (d *Document) Finish() {
+	d.Version = Version
+	d.Score, d.MaxScore = 0, 0
+	for _, e := range d.Exercises {
+		d.Score += e.Score
+		d.MaxScore += e.MaxScore
+	}
+	d.Score, d.MaxScore = round(d.Score), round(d.MaxScore)
+}
+
+// round keeps two decimals, so that shares such as 10*2/3 print cleanly.
+func round(x float64) float64 { return math.Round(x*100) / 100 }

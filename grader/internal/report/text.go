@@ -1,0 +1,81 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// TextOptions control how a document is rendered for people.
+type TextOptions struct {
+	Color  bool // ANSI colours, for terminals only
+	Width  int  // the terminal's width in columns
+	Detail bool // show every test and the output of failed tests
+}
+
+type palette struct{ green, red, yellow, dim, bold, reset string }
+
+func newPalette(color bool) palette {
+	if !color {
+		return palette{}
+	}
+	return palette{"\x1b[32m", "\x1b[31m", "\x1b[33m", "\x1b[2m", "\x1b[1m", "\x1b[0m"}
+}
+
+// WriteText renders the document as a table: one line per exercise, its
+// failed tests with cause and message under it, and the total.
+func WriteText(w io.Writer, d *Document, opts TextOptions) error {
+	if opts.Width < 40 {
+		opts.Width = 80
+	}
+	p := newPalette(opts.Color)
+	var b strings.Builder
+	for _, e := range d.Exercises {
+		mark, color := "✗", p.red
+		switch {
+		case e.Done():
+			mark, color = "✓", p.green
+		case e.Passed > 0:
+			mark, color = "~", p.yellow
+		}
+		fmt.Fprintf(&b, "%s%s %-28s%s %7s / %-5s %s%d/%d tests%s\n",
+			color, mark, e.Path, p.reset, num(e.Score), num(e.MaxScore), p.dim, e.Passed, e.Total, p.reset)
+		for _, t := range e.Tests {
+			if t.Status == Pass {
+				if opts.Detail {
+					fmt.Fprintf(&b, "    %s✓ %s%s\n", p.green, t.Name, p.reset)
+				}
+				continue
+			}
+			prefix := fmt.Sprintf("    ✗ %-34s %-8s ", t.Name, t.Cause)
+			msg := fit(t.Message, opts.Width-len([]rune(prefix)))
+			fmt.Fprintf(&b, "%s    ✗ %s%-34s %s%-8s%s %s\n", p.red, p.reset, t.Name, p.bold, t.Cause, p.reset, msg)
+			if opts.Detail && t.Output != "" {
+				for line := range strings.Lines(strings.TrimRight(t.Output, "\n")) {
+					fmt.Fprintf(&b, "        %s%s%s\n", p.dim, strings.TrimRight(line, "\n"), p.reset)
+				}
+			}
+		}
+	}
+	fmt.Fprintf(&b, "%sTotal: %s / %s%s\n", p.bold, num(d.Score), num(d.MaxScore), p.reset)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// num prints a score without needless decimals.
+func num(x float64) string {
+	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", x), "0"), ".")
+}
+
+// fit cuts s to one line of at most width runes.
+func fit(s string, width int) string {
+	s, _, _ = strings.Cut(s, "\n")
+	r := []rune(s)
+	if width < 10 {
+		width = 10
+	}
+	if len(r) > width {
+		return string(r[:width-1]) + "…"
+	}
+	return s
+}

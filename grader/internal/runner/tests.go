@@ -1,0 +1,152 @@
+package runner
+
+import (
+	"context"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/concurrency-kit/kit/grader/event"
+	"github.com/concurrency-kit/kit/grader/internal/classify"
+)
+
+// RunTests runs every test of x.Tests and returns one outcome per test.
+//
+// Fast path: all the tests run in one process. A test's result from that
+// process is kept unless something in the process could have hidden or
+// tainted it:
+//   - the process died (crash, panic, hang): the test that was running gets
+//     the failure, and the tests that never started run in a new process;
+//   - a data race was reported: the race detector reports a pair of lines
+//     only once per process, so every later test that passed is run again
+//     alone, where that race would be reported against it.
+//
+// A solution or a stub therefore costs one process; only the tests a failure
+// could have affected cost more.
+func RunTests(ctx context.Context, x Execution, c classify.Classifier) (map[string]classify.Outcome, error) {
+	outcomes := map[string]classify.Outcome{}
+	pending := slices.Clone(x.Tests)
+	var alone []string
+	for len(pending) > 0 {
+		run := x
+		run.Tests = pending
+		p, err := Execute(ctx, run)
+		if err != nil {
+			return nil, err
+		}
+		results, notStarted, tainted := analyse(p, pending, c)
+		for name, o := range results {
+			outcomes[name] = o
+		}
+		alone = append(alone, tainted...)
+		if len(notStarted) == len(pending) {
+			// Nothing started: the process cannot run these tests at all.
+			for _, name := range notStarted {
+				outcomes[name] = c.Classify(classify.Evidence{Test: name, Output: p.Output, ExitCode: p.ExitCode, Killed: p.Killed})
+			}
+			break
+		}
+		pending = notStarted
+	}
+	for _, name := range alone {
+		run := x
+		run.Tests = []string{name}
+		p, err := Execute(ctx, run)
+		if err != nil {
+			return nil, err
+		}
+		results, _, _ := analyse(p, run.Tests, c)
+		outcomes[name] = results[name]
+	}
+	return outcomes, nil
+}
+
+// runLine marks the start of a test in -test.v output.
+var runLine = regexp.MustCompile(`(?m)^=== RUN   (\S+)$`)
+
+// analyse reads one process's records and output. It returns the outcomes
+// it can trust, the tests that never started, and the tests whose pass a
+// race reported earlier in the process may have hidden.
+func analyse(p *Process, tests []string, c classify.Classifier) (map[string]classify.Outcome, []string, []string) {
+	var started []string
+	ends := map[string]*event.Record{}
+	for i := range p.Records {
+		r := &p.Records[i]
+		switch r.Kind {
+		case event.Start:
+			if !slices.Contains(started, r.Test) {
+				started = append(started, r.Test)
+			}
+		case event.End:
+			ends[r.Test] = r
+		}
+	}
+	segments := splitOutput(p.Output)
+
+	outcomes := map[string]classify.Outcome{}
+	var tainted []string
+	raceSeen := false
+	for i, name := range started {
+		last := i == len(started)-1
+		ev := classify.Evidence{
+			Test:      name,
+			End:       ends[name],
+			Confirmed: !last || p.Clean,
+			Output:    segments[name],
+		}
+		if last && !p.Clean {
+			ev.ExitCode, ev.Killed = p.ExitCode, p.Killed
+		}
+		o := c.Classify(ev)
+		if o.Passed && raceSeen {
+			tainted = append(tainted, name)
+			continue
+		}
+		if strings.Contains(segments[name], "WARNING: DATA RACE") {
+			raceSeen = true
+		}
+		outcomes[name] = o
+	}
+	var notStarted []string
+	for _, name := range tests {
+		if !slices.Contains(started, name) {
+			notStarted = append(notStarted, name)
+		}
+	}
+	if p.Clean && len(notStarted) > 0 {
+		// The process completed without these tests reporting: they did not
+		// run through the harness, so they cannot pass.
+		for _, name := range notStarted {
+			outcomes[name] = classify.Outcome{Cause: classify.Fail, Output: segments[name],
+				Message: "the test reported no result to the grader (does it call harness.Setup?)"}
+		}
+		notStarted = nil
+	}
+	return outcomes, notStarted, tainted
+}
+
+// splitOutput gives each top-level test the output printed while it ran.
+// Output before the first test, or after the last test's final line, is
+// kept under ""; whatever a dying process prints after its last test
+// started (a goroutine dump, a fatal error) stays with that test. The split only decides which output is shown with which
+// test; results never come from output.
+func splitOutput(out string) map[string]string {
+	builders := map[string]*strings.Builder{}
+	current := ""
+	for line := range strings.Lines(out) {
+		if m := runLine.FindStringSubmatch(strings.TrimRight(line, "\n")); m != nil {
+			current, _, _ = strings.Cut(m[1], "/")
+		}
+		b := builders[current]
+		if b == nil {
+			b = &strings.Builder{}
+			builders[current] = b
+		}
+		b.WriteString(line)
+	}
+	segments := make(map[string]string, len(builders))
+	for name, b := range builders {
+		segments[name] = b.String()
+	}
+	return segments
+}

@@ -1,0 +1,374 @@
+// Package verify is the kit's self-check (grader verify): every catalog
+// entry is complete, every reference solution scores full marks, every stub
+// scores zero without hanging, and every deliberately wrong implementation
+// (solutions/NN_name/testdata/mistakes/*.go) fails exactly the tests it
+// declares.
+package verify
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/concurrency-kit/kit/grader/catalog"
+	"github.com/concurrency-kit/kit/grader/internal/classify"
+	"github.com/concurrency-kit/kit/grader/internal/grade"
+	"github.com/concurrency-kit/kit/grader/internal/report"
+	"github.com/concurrency-kit/kit/grader/internal/source"
+)
+
+// Folders under an exercise's solution folder: deliberately wrong
+// implementations, each of which must lose points, and other correct
+// answers (such as try-lock with back-off), each of which must score full
+// marks.
+const (
+	MistakesDir     = "testdata/mistakes"
+	AlternativesDir = "testdata/alternatives"
+)
+
+// Verifier runs the self-check.
+type Verifier struct {
+	Root    string
+	Catalog *catalog.Catalog
+	// Options are the grading options; Exercises and Replace are set here.
+	Options grade.Options
+	Log     io.Writer
+}
+
+// checker collects defects.
+type checker struct {
+	log     io.Writer
+	defects int
+}
+
+func (c *checker) ok(format string, args ...any) {
+	fmt.Fprintf(c.log, "ok    "+format+"\n", args...)
+}
+
+func (c *checker) defect(format string, args ...any) {
+	c.defects++
+	fmt.Fprintf(c.log, "FAIL  "+format+"\n", args...)
+}
+
+// Run checks the named exercises (all when names is empty). It reports
+// whether the kit is sound; an error means the check itself could not run.
+func (v Verifier) Run(ctx context.Context, names []string) (bool, error) {
+	c := &checker{log: v.Log}
+	exercises := v.Catalog.Exercises
+	if len(names) > 0 {
+		exercises = nil
+		for _, name := range names {
+			ex, _ := v.Catalog.Lookup(name)
+			exercises = append(exercises, ex)
+		}
+	} else {
+		v.checkFolders(c)
+	}
+	var complete []catalog.Exercise
+	for _, ex := range exercises {
+		if v.checkEntry(c, ex) {
+			complete = append(complete, ex)
+		}
+	}
+	if len(complete) > 0 {
+		if err := v.checkStubs(ctx, c, complete); err != nil {
+			return false, err
+		}
+		if err := v.checkSolutions(ctx, c, complete); err != nil {
+			return false, err
+		}
+		if err := v.checkMistakes(ctx, c, complete); err != nil {
+			return false, err
+		}
+		if err := v.checkAlternatives(ctx, c, complete); err != nil {
+			return false, err
+		}
+	}
+	if c.defects > 0 {
+		fmt.Fprintf(v.Log, "\nverify: %d defect(s)\n", c.defects)
+		return false, nil
+	}
+	fmt.Fprintf(v.Log, "\nverify: the kit is sound (%d exercises)\n", len(exercises))
+	return true, nil
+}
+
+// checkFolders finds exercise folders that have no catalog entry.
+func (v Verifier) checkFolders(c *checker) {
+	for _, parent := range []string{"exercises", "solutions"} {
+		entries, _ := os.ReadDir(filepath.Join(v.Root, parent))
+		for _, e := range entries {
+			if !e.IsDir() || e.Name() == "internal" {
+				continue
+			}
+			if _, ok := v.Catalog.Lookup(e.Name()); !ok {
+				c.defect("%s/%s has no catalog entry in exercises/catalog.json", parent, e.Name())
+			}
+		}
+	}
+}
+
+// checkEntry checks that an exercise has every file the catalog promises.
+func (v Verifier) checkEntry(c *checker, ex catalog.Exercise) bool {
+	dir := filepath.Join(v.Root, filepath.FromSlash(ex.Path()))
+	solution := filepath.Join(v.Root, filepath.FromSlash(ex.SolutionPath()))
+	missing := []string{}
+	for _, f := range []string{filepath.Join(dir, "README.md"), filepath.Join(dir, ex.TestFile)} {
+		if !exists(f) {
+			missing = append(missing, rel(v.Root, f))
+		}
+	}
+	for _, f := range ex.Files {
+		for _, path := range []string{filepath.Join(dir, f), filepath.Join(solution, f)} {
+			if !exists(path) {
+				missing = append(missing, rel(v.Root, path))
+			}
+		}
+	}
+	if len(missing) > 0 {
+		c.defect("%s: missing %s", ex.Name, strings.Join(missing, ", "))
+		return false
+	}
+	tests, err := source.TestFunctions(filepath.Join(dir, ex.TestFile))
+	if err != nil {
+		c.defect("%s: %v", ex.Name, err)
+		return false
+	}
+	for name := range ex.Weights {
+		if !slices.Contains(tests, name) {
+			c.defect("%s: the catalog weighs %s, which is not a test", ex.Name, name)
+			return false
+		}
+	}
+	c.ok("%s: catalog entry complete (%d tests, %v points)", ex.Name, len(tests), ex.Points)
+	return true
+}
+
+func (v Verifier) grade(ctx context.Context, exercises []catalog.Exercise, replace map[string]string) (*report.Document, error) {
+	opts := v.Options
+	opts.Exercises = exercises
+	opts.Replace = replace
+	return grade.Grade(ctx, opts)
+}
+
+// checkStubs: every stub scores zero, and no stub test hangs or fails to build.
+func (v Verifier) checkStubs(ctx context.Context, c *checker, exercises []catalog.Exercise) error {
+	doc, err := v.grade(ctx, exercises, nil)
+	if err != nil {
+		return fmt.Errorf("grade stubs: %w", err)
+	}
+	for _, e := range doc.Exercises {
+		var wrong []string
+		for _, t := range e.Tests {
+			switch {
+			case t.Status == report.Pass:
+				wrong = append(wrong, t.Name+" passes")
+			case t.Cause == classify.Timeout || t.Cause == classify.Build || t.Cause == classify.Crash:
+				wrong = append(wrong, fmt.Sprintf("%s fails with %s (%s)", t.Name, t.Cause, t.Message))
+			}
+		}
+		if len(wrong) > 0 {
+			c.defect("stub %s: %s", e.Path, strings.Join(wrong, "; "))
+		} else {
+			c.ok("stub %s scores 0 of %v; every test fails fast", e.Path, e.MaxScore)
+		}
+	}
+	return nil
+}
+
+// checkSolutions: every reference solution scores full marks.
+func (v Verifier) checkSolutions(ctx context.Context, c *checker, exercises []catalog.Exercise) error {
+	doc, err := v.grade(ctx, exercises, grade.SolutionOverlay(v.Root, exercises))
+	if err != nil {
+		return fmt.Errorf("grade solutions: %w", err)
+	}
+	for _, e := range doc.Exercises {
+		if e.Done() {
+			c.ok("solution %s scores %v of %v", e.Path, e.Score, e.MaxScore)
+			continue
+		}
+		for _, t := range e.Tests {
+			if t.Status != report.Pass {
+				c.defect("solution %s: %s fails with %s: %s\n%s", e.Path, t.Name, t.Cause, t.Message, indent(t.Output))
+			}
+		}
+	}
+	return nil
+}
+
+// Mistake is one deliberately wrong implementation.
+type Mistake struct {
+	Exercise catalog.Exercise
+	File     string            // absolute path of the fixture
+	Says     string            // the "Mistake:" line
+	Fails    map[string]string // test -> expected cause ("" for any)
+}
+
+// checkMistakes grades every fixture: the tests it declares must fail (with
+// the declared cause, when given) and every other test must pass. Fixtures
+// of different exercises are graded together, one round per fixture index.
+func (v Verifier) checkMistakes(ctx context.Context, c *checker, exercises []catalog.Exercise) error {
+	var rounds [][]Mistake
+	for _, ex := range exercises {
+		mistakes, err := v.mistakes(ex)
+		if err != nil {
+			c.defect("%s: %v", ex.Name, err)
+			continue
+		}
+		if len(mistakes) == 0 {
+			c.defect("%s: no wrong implementations in %s/%s", ex.Name, ex.SolutionPath(), MistakesDir)
+		}
+		for i, m := range mistakes {
+			if i == len(rounds) {
+				rounds = append(rounds, nil)
+			}
+			rounds[i] = append(rounds[i], m)
+		}
+	}
+	for _, round := range rounds {
+		replace := map[string]string{}
+		var exs []catalog.Exercise
+		for _, m := range round {
+			replace[v.path(m.Exercise.Path(), m.Exercise.Files[0])] = m.File
+			exs = append(exs, m.Exercise)
+		}
+		doc, err := v.grade(ctx, exs, replace)
+		if err != nil {
+			return fmt.Errorf("grade wrong implementations: %w", err)
+		}
+		for i, m := range round {
+			v.judgeMistake(c, m, doc.Exercises[i])
+		}
+	}
+	return nil
+}
+
+// checkAlternatives grades every other correct answer: each must score full
+// marks, like the reference solution.
+func (v Verifier) checkAlternatives(ctx context.Context, c *checker, exercises []catalog.Exercise) error {
+	for _, ex := range exercises {
+		files, err := filepath.Glob(filepath.Join(v.Root, filepath.FromSlash(ex.SolutionPath()), AlternativesDir, "*.go"))
+		if err != nil {
+			return err
+		}
+		for _, file := range files {
+			doc, err := v.grade(ctx, []catalog.Exercise{ex}, map[string]string{v.path(ex.Path(), ex.Files[0]): file})
+			if err != nil {
+				return fmt.Errorf("grade alternative answers: %w", err)
+			}
+			e := doc.Exercises[0]
+			if e.Done() {
+				c.ok("alternative %s scores %v of %v", rel(v.Root, file), e.Score, e.MaxScore)
+				continue
+			}
+			for _, t := range e.Tests {
+				if t.Status != report.Pass {
+					c.defect("alternative %s: %s fails with %s: %s", rel(v.Root, file), t.Name, t.Cause, t.Message)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func (v Verifier) judgeMistake(c *checker, m Mistake, e report.Exercise) {
+	name := rel(v.Root, m.File)
+	var wrong []string
+	for _, t := range e.Tests {
+		want, declared := m.Fails[t.Name]
+		switch {
+		case declared && t.Status == report.Pass:
+			wrong = append(wrong, t.Name+" should fail but passes")
+		case declared && want != "" && t.Cause != want:
+			wrong = append(wrong, fmt.Sprintf("%s should fail with %s but fails with %s (%s)", t.Name, want, t.Cause, t.Message))
+		case !declared && t.Status != report.Pass:
+			wrong = append(wrong, fmt.Sprintf("%s should pass but fails with %s (%s)", t.Name, t.Cause, t.Message))
+		}
+	}
+	for test := range m.Fails {
+		if !slices.ContainsFunc(e.Tests, func(t report.Test) bool { return t.Name == test }) {
+			wrong = append(wrong, test+" is not a test of the exercise")
+		}
+	}
+	if e.Score >= e.MaxScore {
+		wrong = append(wrong, "loses no points")
+	}
+	if len(wrong) > 0 {
+		c.defect("mistake %s (%s): %s", name, m.Says, strings.Join(wrong, "; "))
+		return
+	}
+	c.ok("mistake %s loses %.2f of %v points: %s", name, e.MaxScore-e.Score, e.MaxScore, m.Says)
+}
+
+// mistakes reads an exercise's fixtures and their headers.
+func (v Verifier) mistakes(ex catalog.Exercise) ([]Mistake, error) {
+	dir := filepath.Join(v.Root, filepath.FromSlash(ex.SolutionPath()), MistakesDir)
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil {
+		return nil, err
+	}
+	var out []Mistake
+	for _, file := range files {
+		m, err := readMistake(file)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", rel(v.Root, file), err)
+		}
+		m.Exercise = ex
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// readMistake parses the "// Mistake:" and "// Fails:" header lines.
+func readMistake(file string) (Mistake, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return Mistake{}, err
+	}
+	defer f.Close()
+	m := Mistake{File: file, Fails: map[string]string{}}
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		line := strings.TrimSpace(s.Text())
+		if rest, ok := strings.CutPrefix(line, "// Mistake:"); ok {
+			m.Says = strings.TrimSpace(rest)
+		}
+		if rest, ok := strings.CutPrefix(line, "// Fails:"); ok {
+			for _, field := range strings.Fields(rest) {
+				test, cause, _ := strings.Cut(field, ":")
+				m.Fails[test] = cause
+			}
+		}
+	}
+	if m.Says == "" || len(m.Fails) == 0 {
+		return m, fmt.Errorf("needs a header with \"// Mistake: ...\" and \"// Fails: TestA TestB:cause\"")
+	}
+	return m, nil
+}
+
+func (v Verifier) path(folder, file string) string {
+	return filepath.Join(v.Root, filepath.FromSlash(folder), file)
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+func rel(root, path string) string {
+	if r, err := filepath.Rel(root, path); err == nil {
+		return r
+	}
+	return path
+}
+
+func indent(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "      " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n      ")
+}
