@@ -29,6 +29,12 @@ func WriteText(w io.Writer, d *Document, opts TextOptions) error {
 		opts.Width = 80
 	}
 	p := newPalette(opts.Color)
+	nameWidth := 20
+	for _, e := range d.Exercises {
+		for _, t := range e.Tests {
+			nameWidth = max(nameWidth, min(len(t.Name), 44))
+		}
+	}
 	var b strings.Builder
 	for _, e := range d.Exercises {
 		mark, color := "✗", p.red
@@ -47,9 +53,8 @@ func WriteText(w io.Writer, d *Document, opts TextOptions) error {
 				}
 				continue
 			}
-			prefix := fmt.Sprintf("    ✗ %-34s %-8s ", t.Name, t.Cause)
-			msg := fit(t.Message, opts.Width-len([]rune(prefix)))
-			fmt.Fprintf(&b, "%s    ✗ %s%-34s %s%-8s%s %s\n", p.red, p.reset, t.Name, p.bold, t.Cause, p.reset, msg)
+			msg := fit(t.Message, opts.Width-(4+2+nameWidth+1+8+1))
+			fmt.Fprintf(&b, "%s    ✗ %s%-*s %s%-8s%s %s\n", p.red, p.reset, nameWidth, t.Name, p.bold, t.Cause, p.reset, msg)
 			if opts.Detail && t.Output != "" {
 				for line := range strings.Lines(strings.TrimRight(t.Output, "\n")) {
 					fmt.Fprintf(&b, "        %s%s%s\n", p.dim, strings.TrimRight(line, "\n"), p.reset)

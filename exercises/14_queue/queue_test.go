@@ -1,0 +1,919 @@
+package queue_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	queue "github.com/concurrency-kit/kit/exercises/14_queue"
+	"github.com/concurrency-kit/kit/exercises/internal/harness"
+)
+
+// Most tests run in a synctest bubble (harness.Bubble): time there is fake.
+// It stands still while any goroutine of the bubble can run, and jumps
+// forward only when every goroutine is blocked. So a 5s timeout takes no real
+// time and is exact, and synctest.Wait() returns once every other goroutine
+// of the bubble is blocked, which is how a test knows that a Get "is
+// waiting" or "has been woken and finished".
+
+// step and patience drive eventually: it lets fake time pass in steps so
+// that a slow (polling) queue still gets its chance, and gives up after
+// patience. Only the test about busy-waiting insists on an instant wake-up.
+const (
+	step     = 10 * time.Millisecond
+	patience = 10 * time.Second
+)
+
+// outcome is what a queue method returned in a background goroutine.
+type outcome[R any] struct {
+	val     R
+	err     error
+	elapsed time.Duration // fake time from the call to its return
+}
+
+// call is a queue method running in its own goroutine.
+type call[R any] struct {
+	ch   chan outcome[R]
+	done bool
+	out  outcome[R]
+}
+
+// inFlight counts the calls made with start that have not returned yet.
+var inFlight atomic.Int64
+
+// start runs f in a new goroutine. The result channel is buffered, so the
+// goroutine ends as soon as f returns.
+func start[R any](f func() (R, error)) *call[R] {
+	c := &call[R]{ch: make(chan outcome[R], 1)}
+	begin := time.Now()
+	inFlight.Add(1)
+	go func() {
+		defer inFlight.Add(-1)
+		v, err := f()
+		c.ch <- outcome[R]{val: v, err: err, elapsed: time.Since(begin)}
+	}()
+	return c
+}
+
+// startErr is start for methods that return only an error.
+func startErr(f func() error) *call[struct{}] {
+	return start(func() (struct{}, error) { return struct{}{}, f() })
+}
+
+// startJoin is start for Join.
+func startJoin(q *queue.Queue[int]) *call[struct{}] {
+	return startErr(func() error { q.Join(); return nil })
+}
+
+// release makes sure that, when the bubble's test ends (even by a failed
+// require), q is closed and every call still waiting in it has returned: a
+// bubble cannot end while one of its goroutines is blocked. Fake time goes on
+// passing meanwhile, so a queue that polls gets the chance to notice.
+func release(t *testing.T, q interface{ Close() }) {
+	t.Cleanup(func() {
+		q.Close()
+		eventually(func() bool { return inFlight.Load() == 0 })
+	})
+}
+
+// returned reports, without waiting, whether the call has returned. Only the
+// test goroutine calls it.
+func (c *call[R]) returned() bool {
+	if !c.done {
+		select {
+		case c.out = <-c.ch:
+			c.done = true
+		default:
+		}
+	}
+	return c.done
+}
+
+func countReturned[R any](calls []*call[R]) int {
+	n := 0
+	for _, c := range calls {
+		if c.returned() {
+			n++
+		}
+	}
+	return n
+}
+
+// eventually lets the bubble settle, then lets fake time pass in steps until
+// cond holds or patience runs out. It reports whether cond held.
+func eventually(cond func() bool) bool {
+	synctest.Wait()
+	for waited := time.Duration(0); !cond(); waited += step {
+		if waited >= patience {
+			return false
+		}
+		time.Sleep(step)
+		synctest.Wait()
+	}
+	return true
+}
+
+// requireWaiting fails if any of the calls has already returned.
+func requireWaiting[R any](t *testing.T, calls []*call[R], what string) {
+	t.Helper()
+	synctest.Wait()
+	for i, c := range calls {
+		if c.returned() {
+			require.Failf(t, what+" did not wait",
+				"call #%d returned (%v, %v) at once; it must block", i, c.out.val, c.out.err)
+		}
+	}
+}
+
+// TestFIFOOrder: items come out in the order they went in, for bounded and
+// unbounded queues and any element type, including after the front of the
+// queue has moved (a ring buffer that wraps around).
+func TestFIFOOrder(t *testing.T) {
+	harness.Setup(t)
+	// "+x" puts x, "-x" gets and expects x. At most 3 items are ever queued.
+	script := []string{"+a", "+b", "+c", "-a", "+d", "-b", "+e", "-c", "-d", "+f", "-e", "+g", "+h", "-f", "-g", "-h"}
+	for _, maxsize := range []int{3, 4, 0} {
+		t.Run(fmt.Sprintf("maxsize %d", maxsize), func(t *testing.T) {
+			q := queue.New[string](maxsize)
+			for i, op := range script {
+				if op[0] == '+' {
+					require.NoErrorf(t, q.Put(op[1:]), "step %d: Put(%q) on a queue with room", i, op[1:])
+					continue
+				}
+				got, err := q.Get()
+				require.NoErrorf(t, err, "step %d: Get on a non-empty queue", i)
+				require.Equalf(t, op[1:], got, "step %d: Get must return the oldest item (FIFO); script %v", i, script[:i+1])
+			}
+			require.Equal(t, 0, q.Len(), "every item was taken: Len must be 0")
+		})
+	}
+	t.Run("unbounded, 1000 items", func(t *testing.T) {
+		q := queue.New[int](0)
+		for i := range 1000 {
+			require.NoErrorf(t, q.Put(i), "Put #%d on an unbounded queue", i)
+		}
+		for i := range 1000 {
+			got, err := q.Get()
+			require.NoErrorf(t, err, "Get #%d", i)
+			require.Equalf(t, i, got, "Get #%d must return the %d-th item put", i, i)
+		}
+	})
+	t.Run("struct items", func(t *testing.T) {
+		type job struct {
+			id   int
+			name string
+		}
+		q := queue.New[job](2)
+		require.NoError(t, q.Put(job{1, "one"}))
+		require.NoError(t, q.Put(job{2, "two"}))
+		for _, want := range []job{{1, "one"}, {2, "two"}} {
+			got, err := q.Get()
+			require.NoError(t, err)
+			require.Equal(t, want, got, "items must come out unchanged and in order")
+		}
+	})
+}
+
+// TestSizeReporting: Len, Empty, Full and MaxSize follow every Put and Get.
+func TestSizeReporting(t *testing.T) {
+	harness.Setup(t)
+	cases := []struct {
+		name    string
+		maxsize int
+		wantMax int // what MaxSize must report
+		fill    int // how many items to put
+	}{
+		{"bounded 3", 3, 3, 3},
+		{"bounded 1", 1, 1, 1},
+		{"unbounded (0)", 0, 0, 100},
+		{"negative means unbounded", -4, 0, 100},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			q := queue.New[int](tc.maxsize)
+			check := func(n int, when string) {
+				t.Helper()
+				require.Equalf(t, n, q.Len(), "Len %s", when)
+				require.Equalf(t, n == 0, q.Empty(), "Empty %s (Len is %d)", when, n)
+				require.Equalf(t, tc.wantMax > 0 && n == tc.wantMax, q.Full(),
+					"Full %s (Len %d, maxsize %d; an unbounded queue is never full)", when, n, tc.maxsize)
+				require.Equalf(t, tc.wantMax, q.MaxSize(), "MaxSize of New(%d)", tc.maxsize)
+			}
+			check(0, "of a new queue")
+			for i := 1; i <= tc.fill; i++ {
+				require.NoErrorf(t, q.Put(i), "Put #%d", i)
+				check(i, fmt.Sprintf("after %d Puts", i))
+			}
+			for i := tc.fill - 1; i >= 0; i-- {
+				_, err := q.Get()
+				require.NoError(t, err, "Get on a non-empty queue")
+				check(i, fmt.Sprintf("after %d Gets", tc.fill-i))
+			}
+		})
+	}
+}
+
+// TestNoWait: TryGet and TryPut never wait; they report an empty or full
+// queue with ErrEmpty and ErrFull, and then change nothing.
+func TestNoWait(t *testing.T) {
+	harness.Setup(t)
+	t.Run("TryGet on an empty queue", func(t *testing.T) {
+		for _, maxsize := range []int{2, 0} {
+			q := queue.New[string](maxsize)
+			got, err := q.TryGet()
+			require.ErrorIsf(t, err, queue.ErrEmpty,
+				"TryGet on an empty queue (maxsize %d) must return ErrEmpty, not a made-up value", maxsize)
+			require.Emptyf(t, got, "TryGet must return the zero value with ErrEmpty, got %q", got)
+		}
+	})
+	t.Run("TryGet takes the front item", func(t *testing.T) {
+		q := queue.New[string](2)
+		require.NoError(t, q.Put("x"))
+		require.NoError(t, q.Put("y"))
+		got, err := q.TryGet()
+		require.NoError(t, err, "TryGet on a non-empty queue")
+		require.Equal(t, "x", got, "TryGet must return the oldest item")
+		require.Equal(t, 1, q.Len(), "TryGet removes the item it returns")
+	})
+	t.Run("TryPut on a full queue", func(t *testing.T) {
+		q := queue.New[int](2)
+		require.NoError(t, q.TryPut(1), "TryPut on an empty queue")
+		require.NoError(t, q.TryPut(2), "TryPut on a queue with room")
+		require.ErrorIs(t, q.TryPut(3), queue.ErrFull, "TryPut on a full queue must return ErrFull")
+		require.Equal(t, 2, q.Len(), "a failed TryPut must not add its item")
+		for _, want := range []int{1, 2} {
+			got, err := q.TryGet()
+			require.NoError(t, err)
+			require.Equal(t, want, got, "the queue must hold exactly the items put before the failed TryPut")
+		}
+		_, err := q.TryGet()
+		require.ErrorIs(t, err, queue.ErrEmpty, "the item of a failed TryPut must not be in the queue")
+	})
+	t.Run("TryPut on an unbounded queue", func(t *testing.T) {
+		q := queue.New[int](0)
+		for i := range 500 {
+			require.NoErrorf(t, q.TryPut(i), "TryPut #%d: an unbounded queue is never full", i)
+		}
+		require.Equal(t, 500, q.Len())
+	})
+}
+
+// TestBlockingWakesImmediately: Get on an empty queue waits (it neither
+// returns a zero value nor gives up), and the Put that brings an item wakes
+// it at once, with no time passing. The same for Put on a full queue and the
+// Get that makes room. A queue that polls (check, time.Sleep, check again)
+// needs time to pass before it notices, and fails here.
+func TestBlockingWakesImmediately(t *testing.T) {
+	harness.Setup(t)
+	const idle = 10 * time.Second
+	t.Run("Get waits for Put", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			q := queue.New[int](2)
+			release(t, q)
+			get := start(q.Get)
+			requireWaiting(t, []*call[int]{get}, "Get on an empty queue")
+			time.Sleep(idle)
+			requireWaiting(t, []*call[int]{get}, fmt.Sprintf("Get on an empty queue, after %v,", idle))
+
+			require.NoError(t, q.Put(42))
+			synctest.Wait() // no time passes: only the Put can have woken the Get
+			require.True(t, get.returned(),
+				"Get was still asleep right after Put, with no time passing: the Put must wake the waiting Get "+
+					"itself (sync.Cond Signal, or a channel); do not poll with time.Sleep")
+			require.NoError(t, get.out.err, "Get woken by a Put")
+			require.Equal(t, 42, get.out.val, "Get must return the item that was put")
+			require.Equal(t, idle, get.out.elapsed, "Get must return at the moment of the Put")
+		})
+	})
+	t.Run("Put waits for Get", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			q := queue.New[int](1)
+			release(t, q)
+			require.NoError(t, q.Put(1))
+			put := startErr(func() error { return q.Put(2) })
+			requireWaiting(t, []*call[struct{}]{put}, "Put on a full queue")
+			time.Sleep(idle)
+			requireWaiting(t, []*call[struct{}]{put}, fmt.Sprintf("Put on a full queue, after %v,", idle))
+			require.Equal(t, 1, q.Len(), "a waiting Put must not add its item yet")
+
+			got, err := q.Get()
+			require.NoError(t, err)
+			require.Equal(t, 1, got)
+			synctest.Wait()
+			require.True(t, put.returned(),
+				"Put was still asleep right after Get made room, with no time passing: the Get must wake the "+
+					"waiting Put itself; do not poll with time.Sleep")
+			require.NoError(t, put.out.err, "Put woken by a Get")
+			require.Equal(t, idle, put.out.elapsed, "Put must return at the moment of the Get")
+			got, err = q.TryGet()
+			require.NoError(t, err, "the woken Put must have added its item")
+			require.Equal(t, 2, got)
+		})
+	})
+}
+
+// TestTimeouts: GetTimeout and PutTimeout give up after exactly their
+// timeout (fake time), return early when they can, and change nothing when
+// they give up; GetContext and PutContext stop when their context ends.
+func TestTimeouts(t *testing.T) {
+	harness.Setup(t)
+	const d = 5 * time.Second
+	const soon = 2 * time.Second         // when the helping Put/Get/cancel happens
+	const slack = 100 * time.Millisecond // a woken call may take this long to notice
+
+	cases := []struct {
+		name string
+		run  func(t *testing.T, q *queue.Queue[int]) // q has maxsize 1 and is empty
+	}{
+		{"GetTimeout on an empty queue gives up after exactly d", func(t *testing.T, q *queue.Queue[int]) {
+			get := start(func() (int, error) { return q.GetTimeout(d) })
+			require.True(t, eventually(get.returned), "GetTimeout(5s) on an empty queue was still waiting after 10s: the timeout is ignored")
+			require.ErrorIs(t, get.out.err, queue.ErrEmpty, "GetTimeout that runs out of time must return ErrEmpty")
+			require.Zero(t, get.out.val, "GetTimeout must return the zero value with ErrEmpty")
+			require.Equal(t, d, get.out.elapsed, "GetTimeout(5s) must give up exactly 5s after the call, not earlier and not later")
+		}},
+		{"GetTimeout returns as soon as an item arrives", func(t *testing.T, q *queue.Queue[int]) {
+			get := start(func() (int, error) { return q.GetTimeout(d) })
+			time.Sleep(soon)
+			requireWaiting(t, []*call[int]{get}, "GetTimeout(5s) on an empty queue, 2s in,")
+			require.NoError(t, q.Put(7))
+			require.True(t, eventually(get.returned), "GetTimeout did not return after an item arrived")
+			require.NoError(t, get.out.err, "an item arrived before the timeout")
+			require.Equal(t, 7, get.out.val)
+			require.LessOrEqual(t, get.out.elapsed, soon+slack,
+				"GetTimeout must return when the item arrives (after 2s), not wait out its 5s timeout")
+		}},
+		{"GetTimeout on a non-empty queue does not wait", func(t *testing.T, q *queue.Queue[int]) {
+			require.NoError(t, q.Put(3))
+			get := start(func() (int, error) { return q.GetTimeout(d) })
+			require.True(t, eventually(get.returned), "GetTimeout on a non-empty queue did not return")
+			require.NoError(t, get.out.err)
+			require.Equal(t, 3, get.out.val)
+			require.Zero(t, get.out.elapsed, "GetTimeout on a non-empty queue must return at once")
+		}},
+		{"GetTimeout with d <= 0 does not wait", func(t *testing.T, q *queue.Queue[int]) {
+			for _, dd := range []time.Duration{0, -time.Second} {
+				get := start(func() (int, error) { return q.GetTimeout(dd) })
+				require.Truef(t, eventually(get.returned), "GetTimeout(%v) did not return", dd)
+				require.ErrorIsf(t, get.out.err, queue.ErrEmpty, "GetTimeout(%v) on an empty queue", dd)
+				require.Zerof(t, get.out.elapsed, "GetTimeout(%v) must not wait at all", dd)
+			}
+		}},
+		{"PutTimeout on a full queue gives up after exactly d and adds nothing", func(t *testing.T, q *queue.Queue[int]) {
+			require.NoError(t, q.Put(1))
+			put := startErr(func() error { return q.PutTimeout(2, d) })
+			require.True(t, eventually(put.returned), "PutTimeout(5s) on a full queue was still waiting after 10s: the timeout is ignored")
+			require.ErrorIs(t, put.out.err, queue.ErrFull, "PutTimeout that runs out of time must return ErrFull")
+			require.Equal(t, d, put.out.elapsed, "PutTimeout(5s) must give up exactly 5s after the call, not earlier and not later")
+			require.Equal(t, 1, q.Len(), "a PutTimeout that gave up must not add its item")
+			got, err := q.TryGet()
+			require.NoError(t, err)
+			require.Equal(t, 1, got)
+			_, err = q.TryGet()
+			require.ErrorIs(t, err, queue.ErrEmpty, "the item of a PutTimeout that gave up must not be in the queue")
+		}},
+		{"PutTimeout returns as soon as there is room", func(t *testing.T, q *queue.Queue[int]) {
+			require.NoError(t, q.Put(1))
+			put := startErr(func() error { return q.PutTimeout(2, d) })
+			time.Sleep(soon)
+			requireWaiting(t, []*call[struct{}]{put}, "PutTimeout(5s) on a full queue, 2s in,")
+			got, err := q.Get()
+			require.NoError(t, err)
+			require.Equal(t, 1, got)
+			require.True(t, eventually(put.returned), "PutTimeout did not return after a Get made room")
+			require.NoError(t, put.out.err, "room was made before the timeout")
+			require.LessOrEqual(t, put.out.elapsed, soon+slack,
+				"PutTimeout must return when there is room (after 2s), not wait out its 5s timeout")
+			got, err = q.TryGet()
+			require.NoError(t, err)
+			require.Equal(t, 2, got, "PutTimeout's item must be in the queue")
+		}},
+		{"each waiter keeps its own deadline", func(t *testing.T, q *queue.Queue[int]) {
+			short := start(func() (int, error) { return q.GetTimeout(3 * time.Second) })
+			long := start(func() (int, error) { return q.GetTimeout(7 * time.Second) })
+			require.True(t, eventually(func() bool { return short.returned() && long.returned() }),
+				"GetTimeout(3s) and GetTimeout(7s) were still waiting after 10s")
+			require.ErrorIs(t, short.out.err, queue.ErrEmpty)
+			require.ErrorIs(t, long.out.err, queue.ErrEmpty)
+			require.Equal(t, 3*time.Second, short.out.elapsed, "GetTimeout(3s) next to a GetTimeout(7s)")
+			require.Equal(t, 7*time.Second, long.out.elapsed, "GetTimeout(7s) next to a GetTimeout(3s)")
+		}},
+		{"GetContext stops at the context's deadline", func(t *testing.T, q *queue.Queue[int]) {
+			ctx, cancel := context.WithTimeout(context.Background(), 4*time.Second)
+			defer cancel()
+			get := start(func() (int, error) { return q.GetContext(ctx) })
+			require.True(t, eventually(get.returned), "GetContext was still waiting 10s after its context's 4s deadline")
+			require.ErrorIs(t, get.out.err, context.DeadlineExceeded, "GetContext must return ctx.Err()")
+			require.Equal(t, 4*time.Second, get.out.elapsed, "GetContext must stop exactly at the context's deadline")
+		}},
+		{"GetContext stops when the context is cancelled", func(t *testing.T, q *queue.Queue[int]) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			get := start(func() (int, error) { return q.GetContext(ctx) })
+			time.Sleep(soon)
+			requireWaiting(t, []*call[int]{get}, "GetContext on an empty queue")
+			cancel()
+			require.True(t, eventually(get.returned), "GetContext kept waiting after its context was cancelled")
+			require.ErrorIs(t, get.out.err, context.Canceled, "GetContext must return ctx.Err()")
+			require.LessOrEqual(t, get.out.elapsed, soon+slack, "GetContext must stop when its context is cancelled")
+		}},
+		{"GetContext returns an item that arrives in time", func(t *testing.T, q *queue.Queue[int]) {
+			ctx, cancel := context.WithTimeout(context.Background(), d)
+			defer cancel()
+			get := start(func() (int, error) { return q.GetContext(ctx) })
+			time.Sleep(soon)
+			require.NoError(t, q.Put(9))
+			require.True(t, eventually(get.returned), "GetContext did not return after an item arrived")
+			require.NoError(t, get.out.err)
+			require.Equal(t, 9, get.out.val)
+		}},
+		{"PutContext stops when the context is cancelled and adds nothing", func(t *testing.T, q *queue.Queue[int]) {
+			require.NoError(t, q.Put(1))
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			put := startErr(func() error { return q.PutContext(ctx, 2) })
+			time.Sleep(soon)
+			requireWaiting(t, []*call[struct{}]{put}, "PutContext on a full queue")
+			cancel()
+			require.True(t, eventually(put.returned), "PutContext kept waiting after its context was cancelled")
+			require.ErrorIs(t, put.out.err, context.Canceled, "PutContext must return ctx.Err()")
+			require.LessOrEqual(t, put.out.elapsed, soon+slack, "PutContext must stop when its context is cancelled")
+			require.Equal(t, 1, q.Len(), "a PutContext that gave up must not add its item")
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			harness.Bubble(t, func(t *testing.T) {
+				q := queue.New[int](1)
+				release(t, q)
+				tc.run(t, q)
+			})
+		})
+	}
+}
+
+// TestNoLostWakeups: with several goroutines waiting, N operations that each
+// make one of them able to go on must wake N of them, not fewer. A classic
+// mistake is to signal only when the queue goes from empty to non-empty (or
+// from full to not full): the second Put then wakes nobody.
+func TestNoLostWakeups(t *testing.T) {
+	harness.Setup(t)
+	const rounds = 30
+	t.Run("N Puts wake N waiting Gets", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			for round := range rounds {
+				n := 2 + round%5
+				q := queue.New[int](0)
+				release(t, q)
+				gets := make([]*call[int], n)
+				for i := range gets {
+					gets[i] = start(q.Get)
+				}
+				requireWaiting(t, gets, "Get on an empty queue")
+				want := make([]int, n)
+				for i := range n { // back to back, before the woken Gets run
+					want[i] = 100*round + i
+					require.NoError(t, q.Put(want[i]))
+				}
+				if !eventually(func() bool { return countReturned(gets) == n }) {
+					require.Failf(t, "lost wake-up",
+						"round %d: %d Gets were waiting and %d items were put, but only %d Gets returned while %d item(s) sat in the queue; "+
+							"every Put must wake a waiting Get", round, n, n, countReturned(gets), q.Len())
+				}
+				var got []int
+				for _, g := range gets {
+					require.NoError(t, g.out.err, "a Get woken by a Put")
+					got = append(got, g.out.val)
+				}
+				slices.Sort(got)
+				require.Equalf(t, want, got, "round %d: the waiting Gets must receive exactly the items put", round)
+			}
+		})
+	})
+	t.Run("N Gets wake N waiting Puts", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			for round := range rounds {
+				n := 2 + round%5
+				q := queue.New[int](n)
+				release(t, q)
+				for i := range n {
+					require.NoError(t, q.Put(-1-i))
+				}
+				puts := make([]*call[struct{}], n)
+				for i := range puts {
+					puts[i] = startErr(func() error { return q.Put(100*round + i) })
+				}
+				requireWaiting(t, puts, "Put on a full queue")
+				for range n { // back to back, before the woken Puts run
+					_, err := q.Get()
+					require.NoError(t, err)
+				}
+				if !eventually(func() bool { return countReturned(puts) == n }) {
+					require.Failf(t, "lost wake-up",
+						"round %d: %d Puts were waiting on a full queue and %d Gets made room, but only %d Puts returned "+
+							"(Len %d of %d); every Get must wake a waiting Put", round, n, n, countReturned(puts), q.Len(), n)
+				}
+				for _, p := range puts {
+					require.NoError(t, p.out.err, "a Put woken by a Get")
+				}
+			}
+		})
+	})
+	t.Run("Gets and Puts waiting on a queue of one", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			for round := range rounds {
+				n := 2 + round%5
+				q := queue.New[int](1)
+				release(t, q)
+				gets := make([]*call[int], n)
+				for i := range gets {
+					gets[i] = start(q.Get)
+				}
+				requireWaiting(t, gets, "Get on an empty queue")
+				puts := make([]*call[struct{}], n)
+				for i := range puts {
+					puts[i] = startErr(func() error { return q.Put(i) })
+				}
+				if !eventually(func() bool { return countReturned(gets) == n && countReturned(puts) == n }) {
+					require.Failf(t, "lost wake-up",
+						"round %d: %d Gets and %d Puts on a queue of one: only %d Gets and %d Puts returned (Len %d); "+
+							"a wake-up meant for a Put must not go to a Get, or the other way round",
+						round, n, n, countReturned(gets), countReturned(puts), q.Len())
+				}
+				var got []int
+				for _, g := range gets {
+					require.NoError(t, g.out.err)
+					got = append(got, g.out.val)
+				}
+				slices.Sort(got)
+				for i, v := range got {
+					require.Equalf(t, i, v, "round %d: the Gets must receive each put item exactly once, got %v", round, got)
+				}
+			}
+		})
+	})
+}
+
+// TestNeverOverMaxSize: Put on a full queue waits, a woken Put checks again
+// for room, and under heavy contention Len never goes above maxsize.
+func TestNeverOverMaxSize(t *testing.T) {
+	harness.Setup(t)
+	t.Run("a woken Put checks again for room", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			const maxsize, waiting = 2, 3
+			q := queue.New[int](maxsize)
+			release(t, q)
+			require.NoError(t, q.Put(1))
+			require.NoError(t, q.Put(2))
+			puts := make([]*call[struct{}], waiting)
+			for i := range puts {
+				puts[i] = startErr(func() error { return q.Put(10 + i) })
+			}
+			synctest.Wait()
+			if n := countReturned(puts); n > 0 {
+				require.Failf(t, "Put on a full queue did not wait",
+					"%d of %d Puts on a full queue returned at once; Len() is %d with maxsize %d", n, waiting, q.Len(), maxsize)
+			}
+			_, err := q.Get()
+			require.NoError(t, err)
+			require.True(t, eventually(func() bool { return countReturned(puts) > 0 }),
+				"no waiting Put went ahead after a Get made room")
+			n := countReturned(puts)
+			require.LessOrEqualf(t, q.Len(), maxsize,
+				"one Get freed one slot, but %d waiting Puts went ahead and Len() is %d with maxsize %d: "+
+					"a woken Put must check again for room before adding (wait in a loop, not an if)", n, q.Len(), maxsize)
+			require.Equalf(t, 1, n, "one Get freed one slot, so exactly one of the %d waiting Puts may go ahead", waiting)
+
+			for want := 2; want <= waiting; want++ { // make room for the others, one at a time
+				_, err := q.Get()
+				require.NoError(t, err)
+				require.Truef(t, eventually(func() bool { return countReturned(puts) == want }),
+					"a Get made room, but the next waiting Put did not go ahead (%d of %d have)", countReturned(puts), waiting)
+				require.LessOrEqual(t, q.Len(), maxsize, "Len() went above maxsize")
+			}
+		})
+	})
+	t.Run("many producers and consumers", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			const rounds, maxsize, producers, perProducer, consumers = 5, 3, 8, 200, 8
+			const stop = -1 // one per consumer, after the items; items start at 1
+			for round := range rounds {
+				q := queue.New[int](maxsize)
+				release(t, q)
+				var maxSeen, minSeen, progress, puts atomic.Int64
+				observe := func() { // called after every operation: Len must stay in 0..maxsize
+					n := int64(q.Len())
+					for m := maxSeen.Load(); n > m && !maxSeen.CompareAndSwap(m, n); m = maxSeen.Load() {
+					}
+					for m := minSeen.Load(); n < m && !minSeen.CompareAndSwap(m, n); m = minSeen.Load() {
+					}
+					progress.Add(1)
+				}
+
+				var cons sync.WaitGroup
+				for range consumers {
+					cons.Go(func() {
+						defer progress.Add(1)
+						get := q.Get
+						for {
+							v, err := get()
+							if err != nil || v == stop {
+								return
+							}
+							if v == 0 {
+								// Not an item: this Get returned without waiting.
+								// That is TestBlockingWakesImmediately's business;
+								// use GetContext so as not to spin here.
+								get = func() (int, error) { return q.GetContext(context.Background()) }
+								continue
+							}
+							observe()
+						}
+					})
+				}
+				consDone := make(chan struct{})
+				go func() { cons.Wait(); close(consDone) }()
+				prodDone := make(chan struct{})
+				go func() {
+					defer close(prodDone)
+					harness.Together(producers, func(i int) {
+						for j := range perProducer {
+							if q.Put(1+i*1000+j) != nil {
+								return
+							}
+							puts.Add(1)
+							observe()
+						}
+					})
+				}()
+
+				// A queue that loses wake-ups can leave everyone asleep; that
+				// is TestNoLostWakeups' business. Here it only ends the round.
+				stopsDone := make(chan struct{})
+				stuck := stalled(prodDone, &progress)
+				if stuck {
+					close(stopsDone)
+				} else {
+					go func() {
+						defer close(stopsDone)
+						for range consumers {
+							if q.Put(stop) != nil {
+								return
+							}
+						}
+					}()
+					stuck = stalled(consDone, &progress)
+				}
+				if stuck {
+					q.Close() // wakes whoever is stuck
+				}
+				<-prodDone
+				<-consDone
+				<-stopsDone
+
+				require.LessOrEqualf(t, maxSeen.Load(), int64(maxsize),
+					"round %d: Len() reached %d with maxsize %d while %d producers raced to Put: "+
+						"checking for room and adding the item must happen under one lock, with no gap between",
+					round, maxSeen.Load(), maxsize, producers)
+				require.GreaterOrEqualf(t, minSeen.Load(), int64(0), "round %d: Len() must never be negative", round)
+				if !stuck {
+					require.Equalf(t, int64(producers*perProducer), puts.Load(), "round %d: every Put should have succeeded", round)
+				}
+				q.Close()
+			}
+		})
+	})
+}
+
+// stalled waits for done. It reports true instead if fake time goes on
+// passing with no progress: fake time moves only when every goroutine of the
+// bubble is blocked, so a queue has left them all asleep.
+func stalled(done <-chan struct{}, progress *atomic.Int64) bool {
+	for last := int64(-1); ; {
+		select {
+		case <-done:
+			return false
+		case <-time.After(time.Second):
+			p := progress.Load()
+			if p == last {
+				return true
+			}
+			last = p
+		}
+	}
+}
+
+// TestClose: Close wakes every waiting Put and Get with ErrClosed, later
+// Puts fail, Gets drain what is left and then fail, and closing twice is
+// fine.
+func TestClose(t *testing.T) {
+	harness.Setup(t)
+	const waiters = 4
+	t.Run("Close wakes every waiting Get", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			q := queue.New[int](1)
+			release(t, q)
+			gets := make([]*call[int], waiters)
+			for i := range gets {
+				gets[i] = start(q.Get)
+			}
+			requireWaiting(t, gets, "Get on an empty open queue")
+			q.Close()
+			if !eventually(func() bool { return countReturned(gets) == waiters }) {
+				require.Failf(t, "Close did not wake every waiting Get",
+					"only %d of %d waiting Gets returned after Close; Close must wake them all (Broadcast, not Signal)",
+					countReturned(gets), waiters)
+			}
+			for _, g := range gets {
+				require.ErrorIs(t, g.out.err, queue.ErrClosed, "a Get woken by Close on an empty queue")
+				require.Zero(t, g.out.val)
+			}
+		})
+	})
+	t.Run("Close wakes every waiting Put", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			q := queue.New[int](1)
+			release(t, q)
+			require.NoError(t, q.Put(7))
+			puts := make([]*call[struct{}], waiters)
+			for i := range puts {
+				puts[i] = startErr(func() error { return q.Put(i) })
+			}
+			requireWaiting(t, puts, "Put on a full queue")
+			q.Close()
+			if !eventually(func() bool { return countReturned(puts) == waiters }) {
+				require.Failf(t, "Close did not wake every waiting Put",
+					"only %d of %d waiting Puts returned after Close; Close must wake them all (Broadcast, not Signal)",
+					countReturned(puts), waiters)
+			}
+			for _, p := range puts {
+				require.ErrorIs(t, p.out.err, queue.ErrClosed, "a Put woken by Close")
+			}
+			require.Equal(t, 1, q.Len(), "Puts woken by Close must not add their items")
+			got, err := q.TryGet()
+			require.NoError(t, err, "the item put before Close is still there")
+			require.Equal(t, 7, got)
+		})
+	})
+	t.Run("every Put fails after Close", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			q := queue.New[int](2)
+			require.NoError(t, q.Put(1))
+			q.Close()
+			require.ErrorIs(t, q.Put(2), queue.ErrClosed, "Put after Close")
+			require.ErrorIs(t, q.TryPut(2), queue.ErrClosed, "TryPut after Close")
+			require.ErrorIs(t, q.PutContext(context.Background(), 2), queue.ErrClosed, "PutContext after Close")
+			put := startErr(func() error { return q.PutTimeout(2, 5*time.Second) })
+			require.True(t, eventually(put.returned), "PutTimeout after Close kept waiting")
+			require.ErrorIs(t, put.out.err, queue.ErrClosed, "PutTimeout after Close")
+			require.Zero(t, put.out.elapsed, "PutTimeout after Close must fail at once")
+			require.Equal(t, 1, q.Len(), "nothing may be added after Close")
+
+			full := queue.New[int](1)
+			require.NoError(t, full.Put(1))
+			full.Close()
+			require.ErrorIs(t, full.TryPut(2), queue.ErrClosed, "TryPut on a closed queue that is also full: ErrClosed wins")
+		})
+	})
+	t.Run("Gets drain the items left, then fail", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			q := queue.New[int](0)
+			release(t, q)
+			for i := 1; i <= 3; i++ {
+				require.NoError(t, q.Put(i))
+			}
+			q.Close()
+			got, err := q.Get()
+			require.NoError(t, err, "Get on a closed queue that still holds items")
+			require.Equal(t, 1, got)
+			got, err = q.TryGet()
+			require.NoError(t, err, "TryGet on a closed queue that still holds items")
+			require.Equal(t, 2, got)
+			got, err = q.GetContext(context.Background())
+			require.NoError(t, err, "GetContext on a closed queue that still holds items")
+			require.Equal(t, 3, got)
+
+			calls := []*call[int]{
+				start(q.Get),
+				start(q.TryGet),
+				start(func() (int, error) { return q.GetTimeout(5 * time.Second) }),
+				start(func() (int, error) { return q.GetContext(context.Background()) }),
+			}
+			names := []string{"Get", "TryGet", "GetTimeout", "GetContext"}
+			synctest.Wait()
+			for i, c := range calls {
+				require.Truef(t, c.returned(), "%s on a closed, drained queue must return at once", names[i])
+				require.ErrorIsf(t, c.out.err, queue.ErrClosed, "%s on a closed, drained queue", names[i])
+				require.Zerof(t, c.out.val, "%s on a closed, drained queue returns the zero value", names[i])
+			}
+		})
+	})
+	t.Run("closing twice is harmless", func(t *testing.T) {
+		q := queue.New[int](1)
+		q.Close()
+		require.NotPanics(t, q.Close, "a second Close must do nothing")
+		require.ErrorIs(t, q.TryPut(1), queue.ErrClosed, "the queue stays closed")
+	})
+}
+
+// TestTaskDoneJoin: every successful Put adds an unfinished task, TaskDone
+// finishes one, Join waits until none is left, and TaskDone with nothing
+// unfinished is an error that changes nothing.
+func TestTaskDoneJoin(t *testing.T) {
+	harness.Setup(t)
+	t.Run("Join returns at once when nothing was put", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			q := queue.New[int](0)
+			join := startJoin(q)
+			synctest.Wait()
+			require.True(t, join.returned(), "Join on a new queue must return at once")
+		})
+	})
+	t.Run("Join waits for TaskDone, not for Get", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			q := queue.New[int](0)
+			for i := range 3 {
+				require.NoError(t, q.Put(i))
+			}
+			join := startJoin(q)
+			requireWaiting(t, []*call[struct{}]{join}, "Join with 3 unfinished items")
+			for range 3 {
+				_, err := q.Get()
+				require.NoError(t, err)
+			}
+			synctest.Wait()
+			require.False(t, join.returned(),
+				"Join returned when the queue became empty, before any TaskDone: it must wait until every item is marked done")
+			for i := range 2 {
+				require.NoErrorf(t, q.TaskDone(), "TaskDone #%d of 3", i+1)
+			}
+			synctest.Wait()
+			require.False(t, join.returned(), "Join returned after 2 of 3 TaskDone calls")
+			require.NoError(t, q.TaskDone(), "TaskDone #3 of 3")
+			require.True(t, eventually(join.returned), "Join kept waiting after the last TaskDone")
+		})
+	})
+	t.Run("the last TaskDone wakes every Join", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			q := queue.New[int](0)
+			require.NoError(t, q.Put(1))
+			joins := []*call[struct{}]{startJoin(q), startJoin(q), startJoin(q)}
+			requireWaiting(t, joins, "Join with 1 unfinished item")
+			_, err := q.Get()
+			require.NoError(t, err)
+			require.NoError(t, q.TaskDone())
+			if !eventually(func() bool { return countReturned(joins) == len(joins) }) {
+				require.Failf(t, "not every Join woke up",
+					"only %d of %d waiting Joins returned after the last TaskDone; wake them all", countReturned(joins), len(joins))
+			}
+		})
+	})
+	t.Run("too many TaskDone calls are an error and change nothing", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			q := queue.New[int](0)
+			require.ErrorIs(t, q.TaskDone(), queue.ErrTooManyTaskDone, "TaskDone on a new queue")
+			require.NoError(t, q.Put(1))
+			_, err := q.Get()
+			require.NoError(t, err)
+			require.NoError(t, q.TaskDone(), "TaskDone for the one item put")
+			require.ErrorIs(t, q.TaskDone(), queue.ErrTooManyTaskDone, "a second TaskDone for one item put")
+
+			require.NoError(t, q.Put(2))
+			join := startJoin(q)
+			synctest.Wait()
+			require.False(t, join.returned(),
+				"Join returned with one unfinished item: the failed TaskDone calls must not have counted")
+			_, err = q.Get()
+			require.NoError(t, err)
+			require.NoError(t, q.TaskDone(), "TaskDone for the new item")
+			require.True(t, eventually(join.returned), "Join kept waiting after the last TaskDone")
+		})
+	})
+	t.Run("failed puts add no task", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			q := queue.New[int](1)
+			release(t, q)
+			require.NoError(t, q.TryPut(1))
+			require.ErrorIs(t, q.TryPut(2), queue.ErrFull, "TryPut on a full queue")
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			require.ErrorIs(t, q.PutContext(ctx, 3), context.Canceled, "PutContext on a full queue with a cancelled context")
+			_, err := q.Get()
+			require.NoError(t, err)
+			require.NoError(t, q.TaskDone(), "TaskDone for the one item that went in")
+
+			join := startJoin(q)
+			synctest.Wait()
+			require.True(t, join.returned(),
+				"Join kept waiting although the only item put was marked done: failed TryPut/PutContext calls must not add a task")
+			require.ErrorIs(t, q.TaskDone(), queue.ErrTooManyTaskDone, "only one item ever went in")
+		})
+	})
+}
