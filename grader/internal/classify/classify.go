@@ -131,7 +131,7 @@ func (c Classifier) diagnose(ev Evidence) (string, string) {
 		case strings.Contains(m[1], "runtime.Goexit"):
 			add(Panic, "the test was stopped by runtime.Goexit"+c.at(rest))
 		default:
-			add(Panic, "panic: "+strings.TrimSuffix(m[1], " [recovered]")+c.at(rest))
+			add(Panic, "panic: "+panicValue(m[1])+c.at(rest))
 		}
 	}
 	if ev.Killed {
@@ -156,6 +156,18 @@ func (c Classifier) diagnose(ev Evidence) (string, string) {
 		}
 	}
 	return best.cause, best.message
+}
+
+// panicValue is the panic's value without the note the runtime adds when a
+// test's panic was recovered by package testing and raised again:
+// " [recovered]" before Go 1.25, " [recovered, repanicked]" since.
+func panicValue(s string) string {
+	for _, note := range []string{" [recovered, repanicked]", " [recovered]"} {
+		if v, ok := strings.CutSuffix(s, note); ok {
+			return v
+		}
+	}
+	return s
 }
 
 // raceMessage names where the race happened, preferring the student's code.

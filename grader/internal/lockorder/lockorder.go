@@ -12,6 +12,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"maps"
 	"slices"
 	"strconv"
 )
@@ -39,12 +40,19 @@ func Rewrite(filename string, src []byte) ([]byte, error) {
 	if err != nil {
 		return src, nil
 	}
-	syncName := importName(file, "sync")
-	if syncName == "" || syncName == "_" {
-		return src, nil
+	// sync may be imported more than once, under different names; a mutex
+	// declared through any of them must be replaced.
+	syncNames := map[string]bool{}
+	for _, name := range importNames(file, "sync") {
+		if name == "." {
+			return nil, fmt.Errorf("%s: dot-import of sync is not supported; import \"sync\" by name", filename)
+		}
+		if name != "_" {
+			syncNames[name] = true
+		}
 	}
-	if syncName == "." {
-		return nil, fmt.Errorf("%s: dot-import of sync is not supported; import \"sync\" by name", filename)
+	if len(syncNames) == 0 {
+		return src, nil
 	}
 	type edit struct{ from, to int }
 	var edits []edit // the spans of the "sync" qualifiers to replace
@@ -53,7 +61,7 @@ func Rewrite(filename string, src []byte) ([]byte, error) {
 		if !ok || !replaced[sel.Sel.Name] {
 			return true
 		}
-		if x, ok := sel.X.(*ast.Ident); ok && x.Name == syncName {
+		if x, ok := sel.X.(*ast.Ident); ok && syncNames[x.Name] {
 			edits = append(edits, edit{fset.Position(x.Pos()).Offset, fset.Position(x.End()).Offset})
 		}
 		return true
@@ -74,20 +82,25 @@ func Rewrite(filename string, src []byte) ([]byte, error) {
 		last = e.to
 	}
 	out.Write(src[last:])
-	// sync may now be unused; keep the import used, after the student's code.
-	fmt.Fprintf(&out, "\nvar _ %s.Locker\n", syncName)
+	// sync may now be unused; keep the imports used, after the student's code.
+	out.WriteString("\n")
+	for _, name := range slices.Sorted(maps.Keys(syncNames)) {
+		fmt.Fprintf(&out, "var _ %s.Locker\n", name)
+	}
 	return out.Bytes(), nil
 }
 
-// importName is the name under which file imports path, or "".
-func importName(file *ast.File, path string) string {
+// importNames lists the names under which file imports path.
+func importNames(file *ast.File, path string) []string {
+	var names []string
 	for _, imp := range file.Imports {
 		if p, _ := strconv.Unquote(imp.Path.Value); p == path {
 			if imp.Name != nil {
-				return imp.Name.Name
+				names = append(names, imp.Name.Name)
+			} else {
+				names = append(names, path)
 			}
-			return path
 		}
 	}
-	return ""
+	return names
 }

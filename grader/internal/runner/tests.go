@@ -56,7 +56,12 @@ func RunTests(ctx context.Context, x Execution, c classify.Classifier) (map[stri
 			return nil, err
 		}
 		results, _, _ := analyse(p, run.Tests, c)
-		outcomes[name] = results[name]
+		o, ok := results[name]
+		if !ok {
+			// The process ended before the test started.
+			o = c.Classify(classify.Evidence{Test: name, Output: p.Output, ExitCode: p.ExitCode, Killed: p.Killed})
+		}
+		outcomes[name] = o
 	}
 	return outcomes, nil
 }
@@ -86,6 +91,13 @@ func analyse(p *Process, tests []string, c classify.Classifier) (map[string]clas
 	outcomes := map[string]classify.Outcome{}
 	var tainted []string
 	raceSeen := false
+	// Which test a report lands with is decided from the output, which the
+	// student's code can write to (a printed "=== RUN" line moves the race
+	// report out of the test's share). A race fails the test it happened in
+	// (package testing sees it, and the harness reports the failure), so
+	// once the process reported a race anywhere, a failed test also taints
+	// the passes after it.
+	raceInProcess := strings.Contains(p.Output, "WARNING: DATA RACE")
 	for i, name := range started {
 		last := i == len(started)-1
 		ev := classify.Evidence{
@@ -102,7 +114,7 @@ func analyse(p *Process, tests []string, c classify.Classifier) (map[string]clas
 			tainted = append(tainted, name)
 			continue
 		}
-		if strings.Contains(segments[name], "WARNING: DATA RACE") {
+		if strings.Contains(segments[name], "WARNING: DATA RACE") || (raceInProcess && !o.Passed) {
 			raceSeen = true
 		}
 		outcomes[name] = o

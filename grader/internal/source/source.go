@@ -13,6 +13,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Folder is what an exercise folder holds.
@@ -185,7 +187,8 @@ func isTestName(name string) bool {
 	if !ok {
 		return false
 	}
-	return rest == "" || !(rest[0] >= 'a' && rest[0] <= 'z')
+	first, _ := utf8.DecodeRuneInString(rest)
+	return rest == "" || !unicode.IsLower(first)
 }
 
 func isTestingT(expr ast.Expr) bool {

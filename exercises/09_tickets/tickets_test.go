@@ -1,0 +1,382 @@
+package tickets_test
+
+import (
+	"fmt"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	tickets "github.com/concurrency-kit/kit/exercises/09_tickets"
+	"github.com/concurrency-kit/kit/exercises/internal/harness"
+)
+
+// waitLimit bounds every wait for something another goroutine must do. A
+// correct office does it within microseconds; a wrong one never does, and the
+// test then fails with a message instead of hanging.
+const waitLimit = 2 * time.Second
+
+// problems collects failures found inside worker goroutines (which must not
+// call t.FailNow) so that the test can report them afterwards. Only the first
+// few are kept.
+type problems struct {
+	mu   sync.Mutex
+	list []string
+	more int
+}
+
+func (p *problems) add(format string, args ...any) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.list) < 5 {
+		p.list = append(p.list, fmt.Sprintf(format, args...))
+	} else {
+		p.more++
+	}
+}
+
+func (p *problems) requireNone(t *testing.T) {
+	t.Helper()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.list) > 0 {
+		require.Failf(t, "wrong results under concurrency",
+			"%d problem(s), first ones:\n  %s", len(p.list)+p.more, strings.Join(p.list, "\n  "))
+	}
+}
+
+// checkTickets checks that the tickets in sold (window -> tickets) are
+// exactly 1..stock, each once.
+func checkTickets(t *testing.T, what string, stock int, sold map[int][]int) {
+	t.Helper()
+	seller := make(map[int]int, stock) // ticket -> window that sold it
+	total := 0
+	for w, list := range sold {
+		for _, ticket := range list {
+			total++
+			require.Truef(t, ticket >= 1 && ticket <= stock,
+				"%s: window %d got ticket %d, but tickets are numbered 1..%d", what, w, ticket, stock)
+			if other, dup := seller[ticket]; dup {
+				require.Failf(t, "ticket sold twice",
+					"%s: ticket %d was sold by window %d and again by window %d; check and take it in one critical section",
+					what, ticket, other, w)
+			}
+			seller[ticket] = w
+		}
+	}
+	require.LessOrEqualf(t, total, stock,
+		"%s: %d tickets sold from a stock of %d (oversold)", what, total, stock)
+	require.Equalf(t, stock, total,
+		"%s: only %d of %d tickets were sold; every window keeps selling until Sell says sold out", what, total, stock)
+}
+
+// TestSellInOrderThenSoldOut: one window sells tickets 1..stock in order,
+// Remaining counts down, and a sold-out office answers (0, false) and stays
+// at zero.
+func TestSellInOrderThenSoldOut(t *testing.T) {
+	harness.Setup(t)
+	const stock = 5
+	o := tickets.NewOffice(stock)
+	require.Equal(t, stock, o.Remaining(), "a new office holds its whole stock")
+
+	for want := 1; want <= stock; want++ {
+		ticket, ok := o.Sell(1 + want%2)
+		require.Truef(t, ok, "Sell #%d: %d ticket(s) were left, so the sale must succeed", want, stock-want+1)
+		require.Equalf(t, want, ticket, "tickets are sold in order 1, 2, 3, ...; sale #%d", want)
+		require.Equalf(t, stock-want, o.Remaining(), "Remaining after %d of %d tickets were sold", want, stock)
+	}
+	for try := 1; try <= 3; try++ {
+		ticket, ok := o.Sell(1)
+		require.Falsef(t, ok, "sold-out office: Sell must report ok == false (attempt %d)", try)
+		require.Zerof(t, ticket, "sold-out office: Sell must return ticket 0 (attempt %d)", try)
+		require.Equalf(t, 0, o.Remaining(),
+			"sold-out office: Remaining must stay 0 after a failed Sell, never go negative (attempt %d)", try)
+	}
+}
+
+// TestNothingToSell: an office with no stock (or a negative one) sells
+// nothing, and SellAll still reports every window; SellAll with no windows
+// sells nothing.
+func TestNothingToSell(t *testing.T) {
+	harness.Setup(t)
+	cases := []struct {
+		name           string
+		stock, windows int
+		wantRemaining  int
+	}{
+		{name: "zero stock", stock: 0, windows: 3, wantRemaining: 0},
+		{name: "negative stock counts as zero", stock: -3, windows: 3, wantRemaining: 0},
+		{name: "no windows", stock: 5, windows: 0, wantRemaining: 5},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			o := tickets.NewOffice(tc.stock)
+			require.Equal(t, tc.wantRemaining, o.Remaining(), "Remaining of a new office")
+
+			var printed atomic.Int32
+			got := o.SellAll(tc.windows, func(window, ticket int) { printed.Add(1) })
+			require.Zero(t, printed.Load(), "print was called although no ticket could be sold")
+			require.Lenf(t, got, tc.windows, "SellAll(%d, ...) must return one entry per window", tc.windows)
+			for w := 1; w <= tc.windows; w++ {
+				list, found := got[w]
+				require.Truef(t, found, "SellAll's result has no entry for window %d (windows are numbered 1..%d)", w, tc.windows)
+				require.Emptyf(t, list, "window %d sold tickets from an office with nothing to sell", w)
+			}
+			require.Equal(t, tc.wantRemaining, o.Remaining(), "Remaining after SellAll")
+
+			if tc.wantRemaining == 0 {
+				ticket, ok := o.Sell(1)
+				require.False(t, ok, "Sell on an office with nothing to sell must report ok == false")
+				require.Zero(t, ticket, "Sell on an office with nothing to sell must return ticket 0")
+				require.Equal(t, 0, o.Remaining(), "Remaining must stay 0, never go negative")
+			}
+		})
+	}
+}
+
+// TestEveryTicketSoldExactlyOnce: many windows call Sell at the same moment,
+// over and over; every ticket 1..stock is sold exactly once, never more.
+func TestEveryTicketSoldExactlyOnce(t *testing.T) {
+	harness.Setup(t)
+	const rounds, windows, stock = 40, 32, 200
+	for round := 1; round <= rounds; round++ {
+		o := tickets.NewOffice(stock)
+		sold := make([][]int, windows) // goroutine i writes only sold[i]
+		harness.Together(windows, func(i int) {
+			for len(sold[i]) <= stock { // bound: a broken office may never sell out
+				ticket, ok := o.Sell(i + 1)
+				if !ok {
+					return
+				}
+				sold[i] = append(sold[i], ticket)
+				runtime.Gosched() // let the other windows in between two sales
+			}
+		})
+		byWindow := make(map[int][]int, windows)
+		for i, list := range sold {
+			byWindow[i+1] = list
+		}
+		checkTickets(t, fmt.Sprintf("round %d, %d windows, stock %d", round, windows, stock), stock, byWindow)
+	}
+}
+
+// TestRemainingNeverNegativeAndConsistent: while windows sell, Remaining read
+// from other goroutines stays within 0..stock, never goes up, agrees with the
+// tickets already sold, and ends at 0.
+func TestRemainingNeverNegativeAndConsistent(t *testing.T) {
+	harness.Setup(t)
+	const sellers, readers, stock = 8, 4, 400
+	o := tickets.NewOffice(stock)
+	require.Equal(t, stock, o.Remaining(), "a new office holds its whole stock")
+
+	var bad problems
+	var sellersLeft atomic.Int32
+	sellersLeft.Store(sellers)
+	harness.Together(sellers+readers, func(i int) {
+		if i < sellers {
+			defer sellersLeft.Add(-1)
+			for range stock + 1 {
+				ticket, ok := o.Sell(i + 1)
+				if !ok {
+					return
+				}
+				runtime.Gosched() // let other windows sell before we look
+				// Ticket n is the n-th sale, so at most stock-n remain.
+				if r := o.Remaining(); r < 0 || r > stock-ticket {
+					bad.add("right after ticket %d was sold, Remaining() = %d; want between 0 and %d",
+						ticket, r, stock-ticket)
+				}
+				runtime.Gosched()
+			}
+			return
+		}
+		last := stock
+		for range 20_000 {
+			if sellersLeft.Load() == 0 {
+				return
+			}
+			r := o.Remaining()
+			if r < 0 || r > stock {
+				bad.add("Remaining() = %d while selling a stock of %d; want between 0 and %d", r, stock, stock)
+			}
+			if r > last {
+				bad.add("Remaining() went up from %d to %d; tickets are never returned", last, r)
+			}
+			last = r
+			runtime.Gosched()
+		}
+	})
+	bad.requireNone(t)
+	require.Equal(t, 0, o.Remaining(),
+		"every window sold until Sell said sold out, so Remaining must be exactly 0 (not negative)")
+	_, ok := o.Sell(1)
+	require.False(t, ok, "sold-out office: Sell must report ok == false")
+	require.Equal(t, 0, o.Remaining(), "sold-out office: a failed Sell must not change Remaining")
+}
+
+// TestSellAllAccountsForEveryTicket: SellAll with many windows sells every
+// ticket once, records each under the window that sold it in selling order,
+// and calls print exactly once per ticket with the same window.
+func TestSellAllAccountsForEveryTicket(t *testing.T) {
+	harness.Setup(t)
+	const rounds, windows, stock = 20, 8, 300
+	for round := 1; round <= rounds; round++ {
+		what := fmt.Sprintf("round %d, SellAll(%d windows) on a stock of %d", round, windows, stock)
+		o := tickets.NewOffice(stock)
+		// One slot per ticket, so that recording a print adds no
+		// synchronisation between the windows (which could hide a data race
+		// in the office from the race detector).
+		printedBy := make([]atomic.Int32, stock+1) // ticket -> window passed to print
+		var printedTwice, printedBad atomic.Int32
+		got := o.SellAll(windows, func(window, ticket int) {
+			if ticket < 1 || ticket > stock {
+				printedBad.Add(1)
+				return
+			}
+			if !printedBy[ticket].CompareAndSwap(0, int32(window)) {
+				printedTwice.Add(1)
+			}
+			runtime.Gosched() // let the other windows in between two sales
+		})
+
+		require.NotNilf(t, got, "%s: SellAll returned a nil map", what)
+		for w, list := range got {
+			require.Truef(t, w >= 1 && w <= windows,
+				"%s: result has window %d; windows are numbered 1..%d", what, w, windows)
+			require.Truef(t, slices.IsSorted(list) && len(slices.Compact(slices.Clone(list))) == len(list),
+				"%s: window %d's tickets %v are not in the order it sold them (each window's tickets must increase)",
+				what, w, list)
+		}
+		checkTickets(t, what, stock, got)
+
+		require.Zerof(t, printedBad.Load(), "%s: print was called with a ticket outside 1..%d", what, stock)
+		require.Zerof(t, printedTwice.Load(), "%s: print was called more than once for the same ticket", what)
+		for w, list := range got {
+			for _, ticket := range list {
+				by := int(printedBy[ticket].Load())
+				require.NotZerof(t, by, "%s: ticket %d was sold by window %d but never printed; print every ticket sold", what, ticket, w)
+				require.Equalf(t, w, by,
+					"%s: ticket %d is recorded under window %d but was printed by window %d", what, ticket, w, by)
+			}
+		}
+	}
+}
+
+// TestSellAllRunsEveryWindowAtOnce: with as many tickets as windows and a
+// print that waits until every window is printing, each window must sell one
+// ticket and be inside print at the same time as all the others. SellAll run
+// one window after another, or printing one window at a time, cannot do that.
+func TestSellAllRunsEveryWindowAtOnce(t *testing.T) {
+	harness.Setup(t)
+	const windows = 6
+	o := tickets.NewOffice(windows)
+
+	var (
+		mu        sync.Mutex
+		inside    int // windows inside print right now
+		arrived   int // calls to print so far
+		printedBy = make(map[int][]int)
+		timedOut  bool
+		insideAt  int // windows inside print when the wait gave up
+	)
+	allIn := make(chan struct{})  // closed when every window is in print
+	giveUp := make(chan struct{}) // closed after a wait timed out: stop waiting
+	print := func(window, ticket int) {
+		mu.Lock()
+		printedBy[window] = append(printedBy[window], ticket)
+		inside++
+		arrived++
+		if arrived == windows {
+			close(allIn)
+		}
+		mu.Unlock()
+
+		select {
+		case <-allIn:
+		case <-giveUp:
+		case <-time.After(waitLimit):
+			mu.Lock()
+			if !timedOut {
+				timedOut, insideAt = true, inside
+				close(giveUp)
+			}
+			mu.Unlock()
+		}
+
+		mu.Lock()
+		inside--
+		mu.Unlock()
+	}
+	got := o.SellAll(windows, print)
+
+	mu.Lock()
+	defer mu.Unlock()
+	require.Falsef(t, timedOut,
+		"after waiting %v only %d of %d windows were inside print together; each window needs its own "+
+			"goroutine, and print must run after the office's lock is released", waitLimit, insideAt, windows)
+	for w := 1; w <= windows; w++ {
+		require.Lenf(t, got[w], 1,
+			"with %d tickets and %d windows that all print at once, window %d must sell exactly one ticket; result %v",
+			windows, windows, w, got)
+		require.Equalf(t, got[w], printedBy[w], "window %d: the tickets it printed and the ones SellAll reports differ", w)
+	}
+	require.Lenf(t, got, windows, "SellAll must report exactly the windows 1..%d; got %v", windows, got)
+	checkTickets(t, "SellAll with every window printing at once", windows, got)
+}
+
+// TestPrintRunsOutsideTheLock: while window 1 is stuck in print, a sale at
+// another window must go through. If print ran with the office's lock held,
+// that sale would wait for print, and print waits for the sale.
+func TestPrintRunsOutsideTheLock(t *testing.T) {
+	harness.Setup(t)
+	o := tickets.NewOffice(3)
+
+	var calls atomic.Int32
+	var timedOut atomic.Bool
+	inPrint := make(chan struct{})  // closed when window 1 starts printing its first ticket
+	sideDone := make(chan struct{}) // closed when the sale at window 2 returned
+	print := func(window, ticket int) {
+		if calls.Add(1) != 1 {
+			return
+		}
+		close(inPrint)
+		select {
+		case <-sideDone:
+		case <-time.After(waitLimit):
+			timedOut.Store(true) // give up and return, so the office can go on
+		}
+	}
+
+	done := make(chan map[int][]int, 1)
+	go func() { done <- o.SellAll(1, print) }()
+	select {
+	case <-inPrint:
+	case got := <-done:
+		require.FailNowf(t, "print never called",
+			"SellAll(1, print) on a stock of 3 returned %v without calling print; print must be called for every ticket sold", got)
+	case <-time.After(waitLimit):
+		require.FailNowf(t, "SellAll stuck",
+			"SellAll(1, print) on a stock of 3 neither called print nor returned within %v", waitLimit)
+	}
+
+	var sideTicket int
+	var sideOK bool
+	go func() {
+		defer close(sideDone)
+		sideTicket, sideOK = o.Sell(2)
+	}()
+	<-done
+	<-sideDone
+
+	require.Falsef(t, timedOut.Load(),
+		"while window 1 was inside print, a Sell at window 2 did not finish within %v: "+
+			"print (the slow part) must be called after the office's lock is released", waitLimit)
+	require.Truef(t, sideOK, "window 2 sold while window 1 was printing ticket 1 of 3, so its sale must succeed")
+	assert.Equal(t, 2, sideTicket, "window 1 holds ticket 1, so window 2's sale must get ticket 2")
+}

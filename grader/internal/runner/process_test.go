@@ -1,0 +1,128 @@
+package runner
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/concurrency-kit/kit/grader/internal/classify"
+)
+
+// fakeBinary writes a shell script that stands in for a test binary: it is
+// called as the grader calls a test binary ($1 is -test.run, $2 the test
+// pattern) and runs the branch of script whose pattern is $2, written as a
+// shell case body. Records go to descriptor 3, as the harness writes them.
+func fakeBinary(t *testing.T, script string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "fake.test")
+	src := "#!/bin/sh\n" +
+		"start() { echo \"{\\\"kind\\\":\\\"start\\\",\\\"test\\\":\\\"$1\\\"}\" >&3; echo \"=== RUN   $1\"; }\n" +
+		"pass() { echo \"{\\\"kind\\\":\\\"end\\\",\\\"test\\\":\\\"$1\\\"}\" >&3; echo \"--- PASS: $1 (0.00s)\"; }\n" +
+		"fail() { echo \"{\\\"kind\\\":\\\"end\\\",\\\"test\\\":\\\"$1\\\",\\\"failed\\\":true}\" >&3; echo \"--- FAIL: $1 (0.00s)\"; }\n" +
+		"race() { printf '==================\\nWARNING: DATA RACE\\n==================\\n'; }\n" +
+		"case \"$2\" in\n" + script + "\n*) echo \"unexpected arguments: $*\" >&2; exit 9;;\nesac\n"
+	require.NoError(t, os.WriteFile(path, []byte(src), 0o755))
+	return path
+}
+
+func runFake(t *testing.T, script string, tests ...string) map[string]classify.Outcome {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	x := Execution{Binary: fakeBinary(t, script), Dir: t.TempDir(), Tests: tests, Limit: time.Second}
+	outcomes, err := RunTests(ctx, x, classify.Classifier{Dir: "/kit/exercises/09_tickets"})
+	require.NoError(t, err)
+	return outcomes
+}
+
+func TestExecute(t *testing.T) {
+	bin := fakeBinary(t, `'^(TestA|TestB)$')
+	[ "$KIT_RESULT_FD" = 3 ] || { echo "KIT_RESULT_FD=$KIT_RESULT_FD"; exit 7; }
+	[ "$KIT_TEST_LIMIT" = 2s ] || { echo "KIT_TEST_LIMIT=$KIT_TEST_LIMIT"; exit 7; }
+	[ "$EXTRA" = yes ] || { echo "EXTRA=$EXTRA"; exit 7; }
+	[ "$(pwd)" = "$WANT_DIR" ] || { echo "pwd $(pwd)"; exit 7; }
+	start TestA; echo out; echo err >&2; pass TestA
+	echo 'not a record' >&3
+	start TestB; fail TestB
+	exit 1;;`)
+	dir := t.TempDir()
+	p, err := Execute(context.Background(), Execution{
+		Binary: bin, Dir: dir, Tests: []string{"TestA", "TestB"}, Limit: 2 * time.Second,
+		Env: []string{"EXTRA=yes", "WANT_DIR=" + dir},
+	})
+	require.NoError(t, err)
+	assert.Equal(t, 1, p.ExitCode, p.Output)
+	assert.True(t, p.Clean)
+	assert.False(t, p.Killed)
+	assert.Equal(t, "=== RUN   TestA\nout\nerr\n--- PASS: TestA (0.00s)\n=== RUN   TestB\n--- FAIL: TestB (0.00s)\n", p.Output)
+	require.Len(t, p.Records, 4)
+	assert.Equal(t, "start", p.Records[0].Kind)
+	assert.Equal(t, "TestB", p.Records[3].Test)
+	assert.True(t, p.Records[3].Failed)
+
+	_, err = Execute(context.Background(), Execution{Binary: filepath.Join(t.TempDir(), "absent"), Tests: []string{"TestA"}})
+	assert.ErrorContains(t, err, "start test binary")
+}
+
+func TestRunTests(t *testing.T) {
+	tests := []struct {
+		name   string
+		script string
+		want   map[string]result
+	}{
+		{
+			name:   "one process",
+			script: `'^(TestA|TestB|TestC)$') start TestA; pass TestA; start TestB; fail TestB; start TestC; pass TestC; exit 1;;`,
+			want:   map[string]result{"TestA": pass, "TestB": fail(classify.Fail), "TestC": pass},
+		},
+		{
+			name: "the tests a crash kept from running run in a new process",
+			script: `'^(TestA|TestB|TestC|TestD)$') start TestA; pass TestA; start TestB; echo 'panic: boom'; exit 2;;
+'^(TestC|TestD)$') start TestC; fail TestC; start TestD; pass TestD; exit 1;;`,
+			want: map[string]result{"TestA": pass, "TestB": fail(classify.Panic), "TestC": fail(classify.Fail), "TestD": pass},
+		},
+		{
+			name: "tests that cannot start",
+			script: `'^(TestA|TestB)$') start TestA; pass TestA; exit 2;;
+'^(TestB)$') echo 'fatal error: out of memory'; exit 2;;`,
+			want: map[string]result{"TestA": fail(classify.Crash), "TestB": fail(classify.Crash)},
+		},
+		{
+			name: "a pass after a race runs again alone",
+			script: `'^(TestA|TestB|TestC)$') start TestA; race; fail TestA; start TestB; pass TestB; start TestC; pass TestC; exit 1;;
+'^(TestB)$') start TestB; race; fail TestB; exit 1;;
+'^(TestC)$') start TestC; pass TestC; exit 0;;`,
+			want: map[string]result{"TestA": fail(classify.Race), "TestB": fail(classify.Race), "TestC": pass},
+		},
+		{
+			// The process run for the test alone died before the test
+			// started: the test fails, with the cause of that death.
+			name: "a pass after a race whose rerun dies before the test",
+			script: `'^(TestA|TestB)$') start TestA; race; fail TestA; start TestB; pass TestB; exit 1;;
+'^(TestB)$') echo 'fatal error: out of memory'; exit 2;;`,
+			want: map[string]result{"TestA": fail(classify.Race), "TestB": fail(classify.Crash)},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var names []string
+			for name := range tt.want {
+				names = append(names, name)
+			}
+			slices.Sort(names)
+			outcomes := runFake(t, tt.script, names...)
+			assert.Equal(t, tt.want, results(outcomes))
+			for name, o := range outcomes {
+				if !o.Passed {
+					assert.NotEmpty(t, o.Message, name)
+				}
+			}
+		})
+	}
+}
