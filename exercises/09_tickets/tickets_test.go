@@ -171,53 +171,56 @@ func TestEveryTicketSoldExactlyOnce(t *testing.T) {
 // tickets already sold, and ends at 0.
 func TestRemainingNeverNegativeAndConsistent(t *testing.T) {
 	harness.Setup(t)
-	const sellers, readers, stock = 8, 4, 400
-	o := tickets.NewOffice(stock)
-	require.Equal(t, stock, o.Remaining(), "a new office holds its whole stock")
+	const rounds, sellers, readers, stock = 10, 8, 4, 100
+	for round := 1; round <= rounds; round++ {
+		o := tickets.NewOffice(stock)
+		require.Equalf(t, stock, o.Remaining(), "round %d: a new office holds its whole stock", round)
 
-	var bad problems
-	var sellersLeft atomic.Int32
-	sellersLeft.Store(sellers)
-	harness.Together(sellers+readers, func(i int) {
-		if i < sellers {
-			defer sellersLeft.Add(-1)
-			for range stock + 1 {
-				ticket, ok := o.Sell(i + 1)
-				if !ok {
-					return
+		var bad problems
+		var sellersLeft atomic.Int32
+		sellersLeft.Store(sellers)
+		harness.Together(sellers+readers, func(i int) {
+			if i < sellers {
+				defer sellersLeft.Add(-1)
+				for range stock + 1 {
+					ticket, ok := o.Sell(i + 1)
+					if !ok {
+						return
+					}
+					runtime.Gosched() // let other windows sell before we look
+					// Ticket n is the n-th sale, so at most stock-n remain.
+					if r := o.Remaining(); r < 0 || r > stock-ticket {
+						bad.add("round %d: after ticket %d was sold, Remaining() = %d; want between 0 and %d",
+							round, ticket, r, stock-ticket)
+					}
+					runtime.Gosched()
 				}
-				runtime.Gosched() // let other windows sell before we look
-				// Ticket n is the n-th sale, so at most stock-n remain.
-				if r := o.Remaining(); r < 0 || r > stock-ticket {
-					bad.add("right after ticket %d was sold, Remaining() = %d; want between 0 and %d",
-						ticket, r, stock-ticket)
-				}
-				runtime.Gosched()
-			}
-			return
-		}
-		last := stock
-		for range 20_000 {
-			if sellersLeft.Load() == 0 {
 				return
 			}
-			r := o.Remaining()
-			if r < 0 || r > stock {
-				bad.add("Remaining() = %d while selling a stock of %d; want between 0 and %d", r, stock, stock)
+			last := stock
+			for range 20_000 {
+				if sellersLeft.Load() == 0 {
+					return
+				}
+				r := o.Remaining()
+				if r < 0 || r > stock {
+					bad.add("round %d: Remaining() = %d while selling a stock of %d; want between 0 and %d",
+						round, r, stock, stock)
+				}
+				if r > last {
+					bad.add("round %d: Remaining() went up from %d to %d; tickets are never returned", round, last, r)
+				}
+				last = r
+				runtime.Gosched()
 			}
-			if r > last {
-				bad.add("Remaining() went up from %d to %d; tickets are never returned", last, r)
-			}
-			last = r
-			runtime.Gosched()
-		}
-	})
-	bad.requireNone(t)
-	require.Equal(t, 0, o.Remaining(),
-		"every window sold until Sell said sold out, so Remaining must be exactly 0 (not negative)")
-	_, ok := o.Sell(1)
-	require.False(t, ok, "sold-out office: Sell must report ok == false")
-	require.Equal(t, 0, o.Remaining(), "sold-out office: a failed Sell must not change Remaining")
+		})
+		bad.requireNone(t)
+		require.Equalf(t, 0, o.Remaining(),
+			"round %d: every window sold until Sell said sold out, so Remaining must be exactly 0 (not negative)", round)
+		_, ok := o.Sell(1)
+		require.Falsef(t, ok, "round %d: sold-out office: Sell must report ok == false", round)
+		require.Equalf(t, 0, o.Remaining(), "round %d: sold-out office: a failed Sell must not change Remaining", round)
+	}
 }
 
 // TestSellAllAccountsForEveryTicket: SellAll with many windows sells every

@@ -72,6 +72,7 @@ func TestTryLock(t *testing.T) {
 			mu.Unlock()
 			// Lock and Unlock work as before.
 			mu.Lock()
+			assert.False(t, mu.TryLock(), "TryLock while held through Lock")
 			mu.Unlock()
 			assert.True(t, mu.TryLock())
 			mu.Unlock()
