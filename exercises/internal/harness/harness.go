@@ -53,6 +53,8 @@ func newProcessState() *processState {
 	if os.Getenv(event.LockOrderEnv) == "1" {
 		p.deadlocks.notify = p.onDeadlockReport
 		enableLockOrderChecks(p.deadlocks, p.limit)
+	} else {
+		disableLockOrderChecks()
 	}
 	return p
 }

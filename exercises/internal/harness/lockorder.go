@@ -61,3 +61,10 @@ func enableLockOrderChecks(log *deadlockLog, limit time.Duration) {
 	// go-deadlock's timer pool crashes inside testing/synctest bubbles.
 	deadlock.Opts.TimerPool = deadlock.TimerPoolDisabled
 }
+
+// disableLockOrderChecks makes go-deadlock's types plain locks outside the
+// lock-order run: its checks would hide races from the race detector, and
+// its default reaction to a finding is os.Exit.
+func disableLockOrderChecks() {
+	deadlock.Opts.Disable = true
+}

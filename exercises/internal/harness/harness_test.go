@@ -1,0 +1,159 @@
+package harness_test
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/concurrency-kit/kit/exercises/internal/harness"
+	"github.com/concurrency-kit/kit/exercises/internal/lockcheck"
+	"github.com/concurrency-kit/kit/grader/event"
+)
+
+// fixtureEnv marks a re-executed test binary that runs one fixture test.
+const fixtureEnv = "KIT_HARNESS_FIXTURE"
+
+// The fixture tests misbehave on purpose. They run only inside runFixture,
+// which re-executes this test binary the way the grader runs exercise tests.
+
+func TestFixturePass(t *testing.T) {
+	fixtureOnly(t)
+	harness.Setup(t)
+}
+
+func TestFixtureFail(t *testing.T) {
+	fixtureOnly(t)
+	harness.Setup(t)
+	t.Error("wrong result")
+}
+
+func TestFixtureLeak(t *testing.T) {
+	fixtureOnly(t)
+	harness.Setup(t)
+	block := make(chan struct{})
+	go func() { <-block }()
+}
+
+func TestFixtureHang(t *testing.T) {
+	fixtureOnly(t)
+	harness.Setup(t)
+	select {}
+}
+
+func TestFixtureLockOrderInversion(t *testing.T) {
+	fixtureOnly(t)
+	harness.Setup(t)
+	var a, b lockcheck.Mutex
+	a.Lock()
+	b.Lock()
+	b.Unlock()
+	a.Unlock()
+	b.Lock()
+	a.Lock() // the opposite order: reported although nothing hangs
+	a.Unlock()
+	b.Unlock()
+}
+
+func TestFixtureRecursiveLock(t *testing.T) {
+	fixtureOnly(t)
+	harness.Setup(t)
+	var a lockcheck.Mutex
+	a.Lock()
+	a.Lock() // hangs; the report ends the test after a grace period
+}
+
+func fixtureOnly(t *testing.T) {
+	if os.Getenv(fixtureEnv) != "1" {
+		t.Skip("fixture: runs only when re-executed by a harness test")
+	}
+}
+
+// runFixture runs one fixture test in a new process with the result channel
+// on descriptor 3, and returns its records and exit code.
+func runFixture(t *testing.T, test string, env ...string) ([]event.Record, int) {
+	t.Helper()
+	r, w, err := os.Pipe()
+	require.NoError(t, err)
+	defer r.Close()
+	cmd := exec.Command(os.Args[0], "-test.run", "^"+test+"$", "-test.count=1")
+	cmd.Env = append(os.Environ(), fixtureEnv+"=1", event.FDEnv+"=3", event.LimitEnv+"=2s")
+	cmd.Env = append(cmd.Env, env...)
+	cmd.ExtraFiles = []*os.File{w}
+	require.NoError(t, cmd.Start())
+	w.Close()
+	var records []event.Record
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		s := bufio.NewScanner(r)
+		for s.Scan() {
+			var rec event.Record
+			if json.Unmarshal(s.Bytes(), &rec) == nil {
+				records = append(records, rec)
+			}
+		}
+	})
+	err = cmd.Wait()
+	wg.Wait()
+	code := 0
+	if err != nil {
+		code = cmd.ProcessState.ExitCode()
+	}
+	return records, code
+}
+
+func TestSetupReportsEachOutcome(t *testing.T) {
+	tests := []struct {
+		fixture   string
+		env       []string
+		failed    bool
+		cause     string
+		exitCode  int
+		inMessage string
+	}{
+		{fixture: "TestFixturePass", exitCode: 0},
+		{fixture: "TestFixtureFail", failed: true, exitCode: 1},
+		{fixture: "TestFixtureLeak", failed: true, cause: event.CauseLeak, exitCode: 1, inMessage: "still running after it"},
+		{fixture: "TestFixtureHang", failed: true, cause: event.CauseTimeout, exitCode: 3, inMessage: "did not finish within 2s"},
+		{fixture: "TestFixtureLockOrderInversion", env: []string{event.LockOrderEnv + "=1"}, failed: true, cause: event.CauseDeadlock, exitCode: 1},
+		{fixture: "TestFixtureRecursiveLock", env: []string{event.LockOrderEnv + "=1"}, failed: true, cause: event.CauseDeadlock, exitCode: 3},
+		// Without the lock-order run, go-deadlock stays silent: the
+		// inversion is not a failure of the race run.
+		{fixture: "TestFixtureLockOrderInversion", exitCode: 0},
+	}
+	for _, tt := range tests {
+		t.Run(strings.TrimPrefix(tt.fixture, "TestFixture")+strings.Join(tt.env, ","), func(t *testing.T) {
+			records, code := runFixture(t, tt.fixture, tt.env...)
+			require.Len(t, records, 2, "one start and one end record")
+			assert.Equal(t, event.Record{Kind: event.Start, Test: tt.fixture}, records[0])
+			end := records[1]
+			assert.Equal(t, event.End, end.Kind)
+			assert.Equal(t, tt.fixture, end.Test)
+			assert.Equal(t, tt.failed, end.Failed)
+			assert.Equal(t, tt.cause, end.Cause)
+			assert.Contains(t, end.Message, tt.inMessage)
+			assert.Equal(t, tt.exitCode, code)
+		})
+	}
+}
+
+func TestTogetherRunsEveryIndexOnce(t *testing.T) {
+	harness.Setup(t)
+	var mu sync.Mutex
+	seen := map[int]int{}
+	harness.Together(16, func(i int) {
+		mu.Lock()
+		defer mu.Unlock()
+		seen[i]++
+	})
+	require.Len(t, seen, 16)
+	for i := range 16 {
+		assert.Equal(t, 1, seen[i], "index %d", i)
+	}
+}
