@@ -252,26 +252,46 @@ func (v Verifier) checkMistakes(ctx context.Context, c *checker, exercises []cat
 }
 
 // checkAlternatives grades every other correct answer: each must score full
-// marks, like the reference solution.
+// marks, like the reference solution. Answers to different exercises are
+// graded together, one round per file index.
 func (v Verifier) checkAlternatives(ctx context.Context, c *checker, exercises []catalog.Exercise) error {
+	type answer struct {
+		ex   catalog.Exercise
+		file string
+	}
+	var rounds [][]answer
 	for _, ex := range exercises {
 		files, err := filepath.Glob(filepath.Join(v.Root, filepath.FromSlash(ex.SolutionPath()), AlternativesDir, "*.go"))
 		if err != nil {
 			return err
 		}
-		for _, file := range files {
-			doc, err := v.grade(ctx, []catalog.Exercise{ex}, map[string]string{v.path(ex.Path(), ex.Files[0]): file})
-			if err != nil {
-				return fmt.Errorf("grade alternative answers: %w", err)
+		for i, file := range files {
+			if i == len(rounds) {
+				rounds = append(rounds, nil)
 			}
-			e := doc.Exercises[0]
+			rounds[i] = append(rounds[i], answer{ex, file})
+		}
+	}
+	for _, round := range rounds {
+		replace := map[string]string{}
+		var exs []catalog.Exercise
+		for _, a := range round {
+			replace[v.path(a.ex.Path(), a.ex.Files[0])] = a.file
+			exs = append(exs, a.ex)
+		}
+		doc, err := v.grade(ctx, exs, replace)
+		if err != nil {
+			return fmt.Errorf("grade alternative answers: %w", err)
+		}
+		for i, a := range round {
+			e := doc.Exercises[i]
 			if e.Done() {
-				c.ok("alternative %s scores %v of %v", rel(v.Root, file), e.Score, e.MaxScore)
+				c.ok("alternative %s scores %v of %v", rel(v.Root, a.file), e.Score, e.MaxScore)
 				continue
 			}
 			for _, t := range e.Tests {
 				if t.Status != report.Pass {
-					c.defect("alternative %s: %s fails with %s: %s", rel(v.Root, file), t.Name, t.Cause, t.Message)
+					c.defect("alternative %s: %s fails with %s: %s", rel(v.Root, a.file), t.Name, t.Cause, t.Message)
 				}
 			}
 		}
