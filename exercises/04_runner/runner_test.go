@@ -1,0 +1,710 @@
+package runner_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	runner "github.com/concurrency-kit/kit/exercises/04_runner"
+	"github.com/concurrency-kit/kit/exercises/internal/harness"
+)
+
+// Every test runs in a synctest bubble (harness.Bubble): time there is fake.
+// It stands still while any goroutine of the bubble can run, and jumps
+// forward only when every goroutine is blocked. So a Run that "works" for a
+// minute takes no real time, a 5s timeout is exact to the nanosecond, and
+// synctest.Wait() returns once every other goroutine of the bubble is
+// blocked, which is how a test knows that Start "has returned" or that Join
+// "is waiting".
+
+// step and patience drive eventually: it lets fake time pass in steps so that
+// a slow implementation still gets its chance, and gives up after patience.
+// slack is how late a call woken by an event may return, where the test does
+// not insist on the exact moment.
+const (
+	step     = 10 * time.Millisecond
+	patience = 10 * time.Second
+	slack    = 100 * time.Millisecond
+)
+
+// job is the Runnable most tests use. Its Run counts the call, then either
+// works (sleeps in fake time) for work, or, when work is 0, waits until the
+// test opens it.
+type job struct {
+	work     time.Duration
+	calls    atomic.Int32  // Run calls so far
+	returned atomic.Int32  // Run calls that have returned
+	entered  chan struct{} // closed when Run is called the first time
+	release  chan struct{} // closed by open
+	once     sync.Once
+}
+
+func (j *job) Run() {
+	if j.calls.Add(1) == 1 {
+		close(j.entered)
+	}
+	if j.work > 0 {
+		time.Sleep(j.work)
+	} else {
+		<-j.release
+	}
+	j.returned.Add(1)
+}
+
+// open lets every Run of a gate job return.
+func (j *job) open() { j.once.Do(func() { close(j.release) }) }
+
+func (j *job) wasEntered() bool {
+	select {
+	case <-j.entered:
+		return true
+	default:
+		return false
+	}
+}
+
+// world keeps track of the jobs of one bubble, and of the Threads the test
+// never starts, so that the bubble can end cleanly however the test ends (a
+// bubble cannot end while one of its goroutines is blocked).
+type world struct {
+	jobs      []*job
+	unstarted []*runner.Thread
+}
+
+func newWorld(t *testing.T) *world {
+	w := &world{}
+	t.Cleanup(w.shutdown)
+	return w
+}
+
+// gate returns a job whose Run waits until the test calls open.
+func (w *world) gate() *job {
+	j := &job{entered: make(chan struct{}), release: make(chan struct{})}
+	w.jobs = append(w.jobs, j)
+	return j
+}
+
+// worker returns a job whose Run works for d of fake time.
+func (w *world) worker(d time.Duration) *job {
+	j := w.gate()
+	j.work = d
+	return j
+}
+
+func (w *world) thread(r runner.Runnable) *runner.Thread {
+	return runner.New(r)
+}
+
+// neverStarted returns a Thread that the test does not start. shutdown starts
+// it, so that a Join wrongly waiting for a Start is released.
+func (w *world) neverStarted(r runner.Runnable) *runner.Thread {
+	th := runner.New(r)
+	w.unstarted = append(w.unstarted, th)
+	return th
+}
+
+// shutdown lets every Run return and starts the Threads the test left
+// unstarted, then lets fake time pass until every call made with async and
+// every Run has returned.
+func (w *world) shutdown() {
+	for _, j := range w.jobs {
+		j.open()
+	}
+	for _, th := range w.unstarted {
+		_ = th.Start()
+	}
+	busy := func() bool {
+		for _, j := range w.jobs {
+			if j.returned.Load() < j.calls.Load() {
+				return true
+			}
+		}
+		return inFlight.Load() > 0
+	}
+	synctest.Wait()
+	for waited := time.Duration(0); busy() && waited < 2*time.Hour; waited += time.Second {
+		time.Sleep(time.Second)
+		synctest.Wait()
+	}
+}
+
+// outcome is what a call made with async returned, and how much fake time it
+// took.
+type outcome[R any] struct {
+	val     R
+	elapsed time.Duration
+}
+
+// call is a method running in a goroutine of its own.
+type call[R any] struct {
+	ch   chan outcome[R]
+	done bool
+	out  outcome[R]
+}
+
+// inFlight counts the calls made with async that have not returned yet.
+var inFlight atomic.Int64
+
+// async runs f in a new goroutine. The result channel is buffered, so the
+// goroutine ends as soon as f returns.
+func async[R any](f func() R) *call[R] {
+	c := &call[R]{ch: make(chan outcome[R], 1)}
+	begin := time.Now()
+	inFlight.Add(1)
+	go func() {
+		defer inFlight.Add(-1)
+		v := f()
+		c.ch <- outcome[R]{val: v, elapsed: time.Since(begin)}
+	}()
+	return c
+}
+
+// returned reports, without waiting, whether the call has returned. Only the
+// test goroutine calls it.
+func (c *call[R]) returned() bool {
+	if !c.done {
+		select {
+		case c.out = <-c.ch:
+			c.done = true
+		default:
+		}
+	}
+	return c.done
+}
+
+// eventually lets the bubble settle, then lets fake time pass in steps until
+// cond holds or patience runs out. It reports whether cond held.
+func eventually(cond func() bool) bool {
+	synctest.Wait()
+	for waited := time.Duration(0); !cond(); waited += step {
+		if waited >= patience {
+			return false
+		}
+		time.Sleep(step)
+		synctest.Wait()
+	}
+	return true
+}
+
+// launch calls th.Start in a goroutine of its own, so that a Start that
+// wrongly runs Run itself holds up only that goroutine (that mistake is
+// TestStartReturnsAtOnce's business), and requires that Run was called.
+func launch(t *testing.T, th *runner.Thread, j *job) {
+	t.Helper()
+	start := async(th.Start)
+	synctest.Wait()
+	if start.returned() {
+		require.NoError(t, start.out.val, "Start on a new Thread must return nil")
+	}
+	require.True(t, j.wasEntered(),
+		"Run was not called after Start: Start must call the Run of the Runnable given to New, in a new goroutine")
+}
+
+func joinTimeout(th *runner.Thread, d time.Duration) *call[bool] {
+	return async(func() bool { return th.JoinTimeout(d) })
+}
+
+func joinContext(th *runner.Thread, ctx context.Context) *call[error] {
+	return async(func() error { return th.JoinContext(ctx) })
+}
+
+// TestStartReturnsAtOnce: Start runs Run in a new goroutine and returns at
+// once, while Run is still running. Python's notes call my_thread.run(),
+// which is an ordinary call: it runs in the caller and blocks it. Start must
+// not do that.
+func TestStartReturnsAtOnce(t *testing.T) {
+	harness.Setup(t)
+	t.Run("Start returns while Run is still running", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			w := newWorld(t)
+			j := w.gate() // Run waits until the test opens it
+			th := w.thread(j)
+			start := async(th.Start)
+			synctest.Wait()
+			require.True(t, start.returned(),
+				"Start did not return while Run was still running: Start must run Run in a new goroutine (go ...) "+
+					"and return at once; calling Run yourself makes it synchronous")
+			require.NoError(t, start.out.val, "Start on a new Thread")
+			require.True(t, j.wasEntered(), "Start returned nil, but Run was never called")
+		})
+	})
+	t.Run("Run is called exactly once, after Start", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			w := newWorld(t)
+			j := w.worker(time.Minute) // Run works for a minute
+			th := w.thread(j)
+			time.Sleep(time.Second)
+			synctest.Wait()
+			require.Zero(t, j.calls.Load(), "Run was called before Start: New must not start anything")
+
+			start := async(th.Start)
+			require.True(t, eventually(start.returned), "Start did not return while a one-minute Run was running: Start must not wait for Run")
+			require.NoError(t, start.out.val, "Start on a new Thread")
+			require.Zero(t, start.out.elapsed, "Start must return at once, not after Run's minute of work")
+			require.EqualValues(t, 1, j.calls.Load(), "Run must be called once after Start")
+
+			time.Sleep(2 * time.Minute)
+			synctest.Wait()
+			require.EqualValues(t, 1, j.returned.Load(), "Run should have finished its minute of work by now")
+			require.EqualValues(t, 1, j.calls.Load(), "Start must call Run exactly once")
+		})
+	})
+}
+
+// TestStartTwiceFails: a Thread runs once in its life. Every Start after the
+// first returns ErrAlreadyStarted and runs nothing, both while Run is running
+// and after it has returned.
+func TestStartTwiceFails(t *testing.T) {
+	harness.Setup(t)
+	t.Run("while Run is running", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			w := newWorld(t)
+			j := w.gate()
+			th := w.thread(j)
+			launch(t, th, j)
+			for i := 2; i <= 4; i++ {
+				again := async(th.Start)
+				require.Truef(t, eventually(again.returned), "Start #%d did not return", i)
+				require.ErrorIsf(t, again.out.val, runner.ErrAlreadyStarted,
+					"Start #%d while Run is still running must return ErrAlreadyStarted", i)
+			}
+			synctest.Wait()
+			require.EqualValues(t, 1, j.calls.Load(),
+				"Run was called more than once: a Start that returns ErrAlreadyStarted must run nothing")
+			require.True(t, th.IsAlive(), "a failed Start must not change the running Thread: IsAlive must stay true")
+		})
+	})
+	t.Run("after Run has returned", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			w := newWorld(t)
+			j := w.worker(time.Second)
+			th := w.thread(j)
+			launch(t, th, j)
+			time.Sleep(time.Second)
+			synctest.Wait()
+			require.EqualValues(t, 1, j.returned.Load(), "Run should have returned after its second of work")
+			for i := 2; i <= 4; i++ {
+				again := async(th.Start)
+				require.Truef(t, eventually(again.returned), "Start #%d did not return", i)
+				require.ErrorIsf(t, again.out.val, runner.ErrAlreadyStarted,
+					"Start #%d after Run has returned must return ErrAlreadyStarted: a Thread cannot be restarted "+
+						"(Python: RuntimeError: threads can only be started once); remember that it was started, "+
+						"not only that it is running", i)
+			}
+			synctest.Wait()
+			require.EqualValues(t, 1, j.calls.Load(), "Run ran again: a finished Thread must not be restarted")
+		})
+	})
+}
+
+// TestConcurrentStart: when several goroutines call Start at the same moment,
+// exactly one starts the Thread; the others get ErrAlreadyStarted.
+func TestConcurrentStart(t *testing.T) {
+	harness.Setup(t)
+	harness.Bubble(t, func(t *testing.T) {
+		const rounds, starters = 20, 8
+		w := newWorld(t)
+		for round := range rounds {
+			j := w.gate()
+			th := w.thread(j)
+			errs := make([]error, starters)
+			all := async(func() struct{} {
+				harness.Together(starters, func(i int) { errs[i] = th.Start() })
+				return struct{}{}
+			})
+			synctest.Wait()
+			j.open() // only now may Run return, so every Start ran while the Thread was alive
+			require.Truef(t, eventually(all.returned), "round %d: the %d Start calls did not all return", round, starters)
+			winners, already := 0, 0
+			for _, err := range errs {
+				switch {
+				case err == nil:
+					winners++
+				case errors.Is(err, runner.ErrAlreadyStarted):
+					already++
+				}
+			}
+			require.Equalf(t, 1, winners,
+				"round %d: %d goroutines called Start at once and %d got nil; exactly one may start the Thread "+
+					"(checking the flag and setting it must be one atomic step: a mutex or CompareAndSwap)",
+				round, starters, winners)
+			require.Equalf(t, starters-1, already, "round %d: all the other Start calls must return ErrAlreadyStarted, got %v", round, errs)
+			synctest.Wait()
+			require.EqualValuesf(t, 1, j.calls.Load(), "round %d: Run was called %d times by %d simultaneous Starts",
+				round, j.calls.Load(), starters)
+		}
+	})
+}
+
+// TestIsAlive: false before Start, true from the moment Start returns until
+// Run returns, and false from the moment Run has returned, Join or no Join.
+func TestIsAlive(t *testing.T) {
+	harness.Setup(t)
+	t.Run("follows Run from start to finish", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			w := newWorld(t)
+			j := w.worker(3 * time.Second)
+			th := w.thread(j)
+			require.False(t, th.IsAlive(), "IsAlive on a new Thread, before Start")
+			time.Sleep(time.Second)
+			require.False(t, th.IsAlive(), "IsAlive before Start, a second after New")
+
+			launch(t, th, j)
+			require.True(t, th.IsAlive(), "IsAlive while Run is running (it has just begun)")
+			time.Sleep(time.Second)
+			require.True(t, th.IsAlive(), "IsAlive 1s into a 3s Run")
+			time.Sleep(2*time.Second - time.Nanosecond)
+			require.True(t, th.IsAlive(), "IsAlive 1ns before a 3s Run returns")
+
+			time.Sleep(time.Nanosecond)
+			synctest.Wait() // Run has returned, and the Thread's goroutine with it
+			require.EqualValues(t, 1, j.returned.Load())
+			require.False(t, th.IsAlive(),
+				"IsAlive after Run has returned must be false, even though nobody called Join")
+			require.NoError(t, th.Join(), "Join after Run has returned")
+			require.False(t, th.IsAlive(), "IsAlive after Join")
+		})
+	})
+	t.Run("true as soon as Start returns", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			// The check runs right after Start returns, in the same goroutine,
+			// before the new goroutine has had much of a chance to run. Many
+			// rounds, so that a Thread that becomes alive only once its
+			// goroutine is scheduled is caught.
+			type seen struct {
+				err         error
+				alive       bool
+				runReturned bool
+			}
+			w := newWorld(t)
+			for round := range 100 {
+				j := w.gate()
+				th := w.thread(j)
+				start := async(func() seen {
+					err := th.Start()
+					alive := th.IsAlive()
+					return seen{err, alive, j.returned.Load() > 0}
+				})
+				synctest.Wait()
+				j.open()
+				require.Truef(t, eventually(start.returned), "round %d: Start did not return", round)
+				got := start.out.val
+				require.NoErrorf(t, got.err, "round %d: Start on a new Thread", round)
+				if !got.runReturned { // (a Start that wrongly waited for Run is TestStartReturnsAtOnce's business)
+					require.Truef(t, got.alive,
+						"round %d: IsAlive was false right after Start returned, while Run had not returned: the Thread "+
+							"must count as alive from the moment Start returns, not from when its goroutine gets to run "+
+							"(record it in Start, before the go statement)", round)
+				}
+			}
+		})
+	})
+}
+
+// TestJoin: Join waits until Run returns and is woken by it, every Join
+// returns, Join on a finished Thread returns at once, and Join on a Thread
+// that was never started returns ErrNotStarted.
+func TestJoin(t *testing.T) {
+	harness.Setup(t)
+	t.Run("Join waits until Run returns, and not a moment longer", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			w := newWorld(t)
+			j := w.gate()
+			th := w.thread(j)
+			launch(t, th, j)
+			join := async(th.Join)
+			synctest.Wait()
+			require.False(t, join.returned(), "Join returned (%v) while Run was still running", join.out.val)
+			time.Sleep(4 * time.Second)
+			synctest.Wait()
+			require.False(t, join.returned(), "Join returned (%v) while Run was still running, 4s in", join.out.val)
+
+			j.open()
+			synctest.Wait() // no time passes: only Run's end can have woken the Join
+			require.True(t, join.returned(),
+				"Join was still waiting right after Run returned, with no time passing: Join must be woken by the end "+
+					"of Run (wait on a channel the goroutine closes, or a sync.WaitGroup), not poll with time.Sleep")
+			require.NoError(t, join.out.val, "Join on a started Thread")
+			require.Equal(t, 4*time.Second, join.out.elapsed, "Join must return at the moment Run returns")
+		})
+	})
+	t.Run("every Join returns when Run does", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			w := newWorld(t)
+			j := w.gate()
+			th := w.thread(j)
+			launch(t, th, j)
+			joins := []*call[error]{async(th.Join), async(th.Join), async(th.Join)}
+			synctest.Wait()
+			j.open()
+			require.True(t, eventually(func() bool {
+				return joins[0].returned() && joins[1].returned() && joins[2].returned()
+			}), "3 goroutines were in Join when Run returned, and not all of them returned: wake every one")
+			for _, c := range joins {
+				require.NoError(t, c.out.val)
+			}
+		})
+	})
+	t.Run("Join after Run has returned returns at once", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			w := newWorld(t)
+			j := w.worker(time.Second)
+			th := w.thread(j)
+			launch(t, th, j)
+			time.Sleep(2 * time.Second)
+			for i := range 2 {
+				join := async(th.Join)
+				synctest.Wait()
+				require.Truef(t, join.returned(), "Join #%d on a finished Thread must return at once", i+1)
+				require.NoErrorf(t, join.out.val, "Join #%d on a finished Thread", i+1)
+			}
+		})
+	})
+	t.Run("Join before Start returns ErrNotStarted", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			w := newWorld(t)
+			th := w.neverStarted(w.gate())
+			join := async(th.Join)
+			synctest.Wait()
+			require.True(t, join.returned(),
+				"Join on a Thread that was never started must return ErrNotStarted at once, not wait for a Start")
+			require.ErrorIs(t, join.out.val, runner.ErrNotStarted, "Join before Start")
+		})
+	})
+}
+
+// TestJoinTimeout: JoinTimeout(d) returns true as soon as Run returns, and
+// false after exactly d while Run is still running; it leaves the Thread
+// alone when it gives up.
+func TestJoinTimeout(t *testing.T) {
+	harness.Setup(t)
+	const d = 5 * time.Second
+	cases := []struct {
+		name string
+		run  func(t *testing.T, w *world)
+	}{
+		{"gives up after exactly d while Run is running", func(t *testing.T, w *world) {
+			j := w.gate()
+			th := w.thread(j)
+			launch(t, th, j)
+			jt := joinTimeout(th, d)
+			require.True(t, eventually(jt.returned),
+				"JoinTimeout(5s) was still waiting 10s later while Run kept running: the timeout is ignored")
+			require.False(t, jt.out.val, "JoinTimeout must return false when Run is still running after d")
+			require.Equal(t, d, jt.out.elapsed, "JoinTimeout(5s) must give up exactly 5s after the call, not earlier and not later")
+			require.True(t, th.IsAlive(), "giving up must not stop the Thread: Run is still running")
+			require.EqualValues(t, 0, j.returned.Load(), "Run must go on running after JoinTimeout gave up")
+		}},
+		{"returns true as soon as Run returns", func(t *testing.T, w *world) {
+			j := w.worker(2 * time.Second)
+			th := w.thread(j)
+			launch(t, th, j)
+			jt := joinTimeout(th, d)
+			require.True(t, eventually(jt.returned), "JoinTimeout(5s) did not return after a 2s Run")
+			require.True(t, jt.out.val, "Run returned after 2s, within JoinTimeout's 5s: JoinTimeout must return true")
+			require.GreaterOrEqual(t, jt.out.elapsed, 2*time.Second, "JoinTimeout returned before Run did")
+			require.LessOrEqual(t, jt.out.elapsed, 2*time.Second+slack,
+				"JoinTimeout(5s) must return when Run returns (after 2s), not sleep out its whole timeout")
+		}},
+		{"returns true at once when Run has already returned", func(t *testing.T, w *world) {
+			j := w.worker(time.Second)
+			th := w.thread(j)
+			launch(t, th, j)
+			time.Sleep(2 * time.Second)
+			jt := joinTimeout(th, d)
+			synctest.Wait()
+			require.True(t, jt.returned(), "JoinTimeout on a finished Thread must return at once")
+			require.True(t, jt.out.val, "JoinTimeout on a finished Thread must return true")
+		}},
+		{"d <= 0 does not wait", func(t *testing.T, w *world) {
+			j := w.gate()
+			th := w.thread(j)
+			launch(t, th, j)
+			for _, dd := range []time.Duration{0, -time.Second} {
+				jt := joinTimeout(th, dd)
+				synctest.Wait()
+				require.Truef(t, jt.returned(), "JoinTimeout(%v) must not wait at all", dd)
+				require.Falsef(t, jt.out.val, "JoinTimeout(%v) while Run is running", dd)
+			}
+			j.open()
+			synctest.Wait()
+			for _, dd := range []time.Duration{0, -time.Second} {
+				jt := joinTimeout(th, dd)
+				synctest.Wait()
+				require.Truef(t, jt.returned(), "JoinTimeout(%v) must not wait at all", dd)
+				require.Truef(t, jt.out.val, "JoinTimeout(%v) after Run has returned", dd)
+			}
+		}},
+		{"each caller keeps its own deadline", func(t *testing.T, w *world) {
+			j := w.gate()
+			th := w.thread(j)
+			launch(t, th, j)
+			short, long := joinTimeout(th, 3*time.Second), joinTimeout(th, 7*time.Second)
+			require.True(t, eventually(func() bool { return short.returned() && long.returned() }),
+				"JoinTimeout(3s) and JoinTimeout(7s) were still waiting 10s later while Run kept running")
+			require.False(t, short.out.val)
+			require.False(t, long.out.val)
+			require.Equal(t, 3*time.Second, short.out.elapsed, "JoinTimeout(3s) next to a JoinTimeout(7s)")
+			require.Equal(t, 7*time.Second, long.out.elapsed, "JoinTimeout(7s) next to a JoinTimeout(3s)")
+		}},
+		{"a Thread that was never started gives false at once", func(t *testing.T, w *world) {
+			th := w.neverStarted(w.gate())
+			jt := joinTimeout(th, d)
+			synctest.Wait()
+			require.True(t, jt.returned(), "JoinTimeout on a Thread that was never started must return at once")
+			require.False(t, jt.out.val, "JoinTimeout on a Thread that was never started must return false")
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			harness.Bubble(t, func(t *testing.T) {
+				tc.run(t, newWorld(t))
+			})
+		})
+	}
+}
+
+// TestJoinContext: JoinContext returns nil as soon as Run returns, or
+// ctx.Err() when ctx is done first; a finished Run wins over a done ctx.
+func TestJoinContext(t *testing.T) {
+	harness.Setup(t)
+	cases := []struct {
+		name string
+		run  func(t *testing.T, w *world)
+	}{
+		{"stops when ctx is cancelled", func(t *testing.T, w *world) {
+			j := w.gate()
+			th := w.thread(j)
+			launch(t, th, j)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			jc := joinContext(th, ctx)
+			time.Sleep(2 * time.Second)
+			synctest.Wait()
+			require.False(t, jc.returned(), "JoinContext returned (%v) while Run was running and ctx was not done", jc.out.val)
+			cancel()
+			require.True(t, eventually(jc.returned), "JoinContext kept waiting after its context was cancelled")
+			require.ErrorIs(t, jc.out.val, context.Canceled, "JoinContext must return ctx.Err()")
+			require.LessOrEqual(t, jc.out.elapsed, 2*time.Second+slack, "JoinContext must stop when ctx is cancelled")
+			require.True(t, th.IsAlive(), "giving up must not stop the Thread")
+		}},
+		{"stops at ctx's deadline", func(t *testing.T, w *world) {
+			j := w.gate()
+			th := w.thread(j)
+			launch(t, th, j)
+			ctx, cancel := context.WithTimeout(context.Background(), 4*time.Second)
+			defer cancel()
+			jc := joinContext(th, ctx)
+			require.True(t, eventually(jc.returned), "JoinContext was still waiting 10s after its context's 4s deadline")
+			require.ErrorIs(t, jc.out.val, context.DeadlineExceeded, "JoinContext must return ctx.Err()")
+			require.Equal(t, 4*time.Second, jc.out.elapsed, "JoinContext must stop exactly at ctx's deadline")
+		}},
+		{"returns nil as soon as Run returns", func(t *testing.T, w *world) {
+			j := w.worker(2 * time.Second)
+			th := w.thread(j)
+			launch(t, th, j)
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			jc := joinContext(th, ctx)
+			require.True(t, eventually(jc.returned), "JoinContext did not return after a 2s Run")
+			require.NoError(t, jc.out.val, "Run returned before ctx's deadline")
+			require.GreaterOrEqual(t, jc.out.elapsed, 2*time.Second, "JoinContext returned before Run did")
+			require.LessOrEqual(t, jc.out.elapsed, 2*time.Second+slack, "JoinContext must return when Run returns")
+		}},
+		{"a finished Run wins over a done ctx", func(t *testing.T, w *world) {
+			j := w.worker(time.Second)
+			th := w.thread(j)
+			launch(t, th, j)
+			time.Sleep(2 * time.Second)
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			for i := range 30 { // select picks at random among ready cases: try many times
+				jc := joinContext(th, ctx)
+				synctest.Wait()
+				require.Truef(t, jc.returned(), "try %d: JoinContext on a finished Thread must return at once", i)
+				require.NoErrorf(t, jc.out.val,
+					"try %d: Run had already returned, so JoinContext must return nil even though ctx is done "+
+						"(check for a finished Run before looking at ctx)", i)
+			}
+		}},
+		{"a Thread that was never started gives ErrNotStarted", func(t *testing.T, w *world) {
+			th := w.neverStarted(w.gate())
+			jc := joinContext(th, context.Background())
+			synctest.Wait()
+			require.True(t, jc.returned(), "JoinContext on a Thread that was never started must return at once")
+			require.ErrorIs(t, jc.out.val, runner.ErrNotStarted, "JoinContext before Start")
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			harness.Bubble(t, func(t *testing.T) {
+				tc.run(t, newWorld(t))
+			})
+		})
+	}
+}
+
+// countdown is the Go version of "class MyThread(threading.Thread)": it
+// embeds *runner.Thread and has its own Run.
+type countdown struct {
+	*runner.Thread
+	from int
+	said []int // written by Run, read by the test after Join
+}
+
+func newCountdown(from int) *countdown {
+	c := &countdown{from: from}
+	c.Thread = runner.New(c) // tell the Thread whose Run to call
+	return c
+}
+
+func (c *countdown) Run() {
+	for i := c.from; i > 0; i-- {
+		c.said = append(c.said, i)
+	}
+}
+
+// TestEmbedding: a user type that embeds *runner.Thread is started through
+// the promoted methods and runs its own Run; what Run wrote is visible after
+// Join; calling Run directly is a plain synchronous call that starts nothing;
+// Func adapts a plain function.
+func TestEmbedding(t *testing.T) {
+	harness.Setup(t)
+	t.Run("Start runs the embedding type's Run", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			c := newCountdown(3)
+			require.NoError(t, c.Start(), "Start through the embedded *runner.Thread")
+			require.NoError(t, c.Join(), "Join through the embedded *runner.Thread")
+			require.Equal(t, []int{3, 2, 1}, c.said,
+				"after Join, the caller must see everything Run wrote (Join must wait for Run and synchronise with it)")
+		})
+	})
+	t.Run("calling Run directly runs it in the caller and starts nothing", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			c := newCountdown(2)
+			c.Run() // what the Python notes do: an ordinary, synchronous call
+			require.Equal(t, []int{2, 1}, c.said, "Run called directly has finished when it returns")
+			require.False(t, c.IsAlive(), "calling Run directly does not start the Thread: IsAlive must be false")
+
+			c.said = nil
+			require.NoError(t, c.Start(), "the Thread was never started, so Start must work")
+			require.NoError(t, c.Join())
+			require.Equal(t, []int{2, 1}, c.said, "Run, started by Start")
+		})
+	})
+	t.Run("Func adapts a plain function", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			calls := 0
+			th := runner.New(runner.Func(func() { calls++ }))
+			require.NoError(t, th.Start())
+			require.NoError(t, th.Join())
+			require.Equal(t, 1, calls, "runner.Func(f).Run() must call f once")
+		})
+	})
+}
