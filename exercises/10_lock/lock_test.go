@@ -1,0 +1,743 @@
+package lock_test
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	lock "github.com/concurrency-kit/kit/exercises/10_lock"
+	"github.com/concurrency-kit/kit/exercises/internal/harness"
+)
+
+// Every test runs in a synctest bubble (harness.Bubble): time there is fake.
+// It stands still while any goroutine of the bubble can run, and jumps
+// forward only when every goroutine is blocked. So a 5s timeout takes no real
+// time and is exact to the nanosecond, and synctest.Wait() returns once every
+// other goroutine of the bubble is blocked, which is how a test knows that an
+// Acquire "is waiting" or "has been woken and returned".
+
+// step and patience drive eventually: it lets fake time pass in steps so
+// that a slow (polling) lock still gets its chance, and gives up after
+// patience. Only the tests about waking up insist on an instant wake-up.
+const (
+	step     = 10 * time.Millisecond
+	patience = 10 * time.Second
+)
+
+// outcome is what a lock method returned in a background goroutine.
+type outcome[R any] struct {
+	val     R
+	elapsed time.Duration // fake time from the call to its return
+}
+
+// call is a lock method running in its own goroutine.
+type call[R any] struct {
+	ch   chan outcome[R]
+	done bool
+	out  outcome[R]
+}
+
+// start runs f in a new goroutine. The result channel is buffered, so the
+// goroutine ends as soon as f returns.
+func start[R any](f func() R) *call[R] {
+	c := &call[R]{ch: make(chan outcome[R], 1)}
+	begin := time.Now()
+	go func() {
+		v := f()
+		c.ch <- outcome[R]{val: v, elapsed: time.Since(begin)}
+	}()
+	return c
+}
+
+// returned reports, without waiting, whether the call has returned. Only the
+// test goroutine calls it.
+func (c *call[R]) returned() bool {
+	if !c.done {
+		select {
+		case c.out = <-c.ch:
+			c.done = true
+		default:
+		}
+	}
+	return c.done
+}
+
+func countReturned[R any](calls []*call[R]) int {
+	n := 0
+	for _, c := range calls {
+		if c.returned() {
+			n++
+		}
+	}
+	return n
+}
+
+// eventually lets the bubble settle, then lets fake time pass in steps until
+// cond holds or patience runs out. It reports whether cond held.
+func eventually(cond func() bool) bool {
+	synctest.Wait()
+	for waited := time.Duration(0); !cond(); waited += step {
+		if waited >= patience {
+			return false
+		}
+		time.Sleep(step)
+		synctest.Wait()
+	}
+	return true
+}
+
+// requireWaiting fails if any of the calls has already returned.
+func requireWaiting[R any](t *testing.T, calls []*call[R], what string) {
+	t.Helper()
+	synctest.Wait()
+	for i, c := range calls {
+		if c.returned() {
+			require.Failf(t, what+" did not wait",
+				"%s: call #%d returned %v at once, but the lock is held: it must wait for a Release", what, i, c.out.val)
+		}
+	}
+}
+
+// The ways to take a lock, as functions that report whether they took it.
+func acquire(l *lock.Lock) bool { l.Acquire(); return true }
+
+func acquireCtx(ctx context.Context, l *lock.Lock) bool { return l.AcquireContext(ctx) == nil }
+
+// bubble runs f in a synctest bubble. Whatever happens in f (even a failed
+// require), the locks it made with newLock are then released, again and
+// again, until every goroutine f started has returned: a bubble cannot end
+// while one of its goroutines is blocked. Fake time goes on passing
+// meanwhile, so that waiters with a timeout get the chance to give up.
+func bubble(t *testing.T, f func(t *testing.T, newLock func() *lock.Lock)) {
+	t.Helper()
+	harness.Bubble(t, func(t *testing.T) {
+		baseline := bubbleGoroutines()
+		var locks []*lock.Lock
+		t.Cleanup(func() {
+			for range 200 {
+				if len(newGoroutines(baseline)) == 0 {
+					return
+				}
+				for _, l := range locks {
+					_ = l.Release()
+				}
+				if len(newGoroutines(baseline)) == 0 {
+					return
+				}
+				time.Sleep(time.Minute)
+			}
+		})
+		f(t, func() *lock.Lock {
+			l := lock.New()
+			locks = append(locks, l)
+			return l
+		})
+	})
+}
+
+// bubbleGoroutines waits until the bubble has settled and returns the stack
+// of each of its goroutines, by goroutine id, except the caller's.
+func bubbleGoroutines() map[string]string {
+	synctest.Wait()
+	buf := make([]byte, 1<<16)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	stacks := map[string]string{}
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		header, _, _ := strings.Cut(g, "\n") // "goroutine 47 [chan send (durable), synctest bubble 3]:"
+		if !strings.Contains(header, "synctest bubble") || strings.Contains(header, "[running") {
+			continue
+		}
+		id, _, _ := strings.Cut(strings.TrimPrefix(header, "goroutine "), " ")
+		stacks[id] = g
+	}
+	return stacks
+}
+
+// newGoroutines returns the stacks of the goroutines of the bubble that are
+// not in before.
+func newGoroutines(before map[string]string) []string {
+	var extra []string
+	for id, stack := range bubbleGoroutines() {
+		if _, ok := before[id]; !ok {
+			extra = append(extra, stack)
+		}
+	}
+	return extra
+}
+
+// mustHold takes a free lock for the test itself, and fails (instead of
+// hanging) if that does not work at once.
+func mustHold(t *testing.T, l *lock.Lock, what string) {
+	t.Helper()
+	c := start(func() bool { return acquire(l) })
+	synctest.Wait()
+	require.Truef(t, c.returned(), "%s: Acquire on a free lock must return at once", what)
+}
+
+// releaseUnlocked calls Release on a lock that is not locked and checks
+// that it returns at once, with ErrNotLocked if checkErr.
+func releaseUnlocked(t *testing.T, l *lock.Lock, what string, checkErr bool) {
+	t.Helper()
+	rel := start(l.Release)
+	synctest.Wait()
+	if !rel.returned() {
+		l.TryAcquire() // whatever the Release waits for, let it finish
+		synctest.Wait()
+		require.Failf(t, "Release of an unlocked lock waited",
+			"%s: Release did not return; it must return ErrNotLocked at once, not wait for someone to Acquire", what)
+	}
+	if checkErr {
+		require.ErrorIsf(t, rel.out.val, lock.ErrNotLocked, "%s: Release of a lock that is not locked must return ErrNotLocked", what)
+	}
+}
+
+// TestStates: a new lock is unlocked; each way of acquiring takes a free lock
+// at once; Locked follows every change; TryAcquire on a held lock reports
+// false and changes nothing; any goroutine may release the lock.
+func TestStates(t *testing.T) {
+	harness.Setup(t)
+	ways := []struct {
+		name string
+		take func(l *lock.Lock) bool
+	}{
+		{"Acquire", acquire},
+		{"TryAcquire", (*lock.Lock).TryAcquire},
+		{"AcquireTimeout(5s)", func(l *lock.Lock) bool { return l.AcquireTimeout(5 * time.Second) }},
+		{"AcquireTimeout(0)", func(l *lock.Lock) bool { return l.AcquireTimeout(0) }},
+		{"AcquireContext", func(l *lock.Lock) bool { return acquireCtx(context.Background(), l) }},
+	}
+	for _, w := range ways {
+		t.Run(w.name+" on a free lock", func(t *testing.T) {
+			bubble(t, func(t *testing.T, newLock func() *lock.Lock) {
+				l := newLock()
+				require.False(t, l.Locked(), "a new lock must be unlocked")
+				for round := range 3 {
+					c := start(func() bool { return w.take(l) })
+					synctest.Wait()
+					require.Truef(t, c.returned(), "round %d: %s on a free lock must return at once", round, w.name)
+					require.Truef(t, c.out.val, "round %d: %s on a free lock must take it", round, w.name)
+					require.Zerof(t, c.out.elapsed, "round %d: %s on a free lock must not wait", round, w.name)
+					require.Truef(t, l.Locked(), "round %d: after %s took the lock, Locked() must be true", round, w.name)
+					require.NoErrorf(t, l.Release(), "round %d: Release of the lock %s took", round, w.name)
+					require.Falsef(t, l.Locked(), "round %d: after Release, Locked() must be false", round, w.name)
+				}
+			})
+		})
+	}
+	t.Run("TryAcquire on a held lock", func(t *testing.T) {
+		bubble(t, func(t *testing.T, newLock func() *lock.Lock) {
+			l := newLock()
+			mustHold(t, l, "the holder")
+			for i := range 3 {
+				c := start(l.TryAcquire)
+				synctest.Wait()
+				require.Truef(t, c.returned(), "TryAcquire #%d on a held lock must return at once, never wait", i)
+				require.Falsef(t, c.out.val, "TryAcquire #%d on a held lock must report false", i)
+				require.Truef(t, l.Locked(), "a failed TryAcquire must leave the lock locked")
+			}
+			require.NoError(t, l.Release(), "the holder's Release")
+			require.False(t, l.Locked(), "after Release, Locked() must be false")
+			require.True(t, l.TryAcquire(), "TryAcquire on a lock that was just released must take it")
+			require.True(t, l.Locked(), "after a successful TryAcquire, Locked() must be true")
+			require.NoError(t, l.Release())
+		})
+	})
+	t.Run("any goroutine may release", func(t *testing.T) {
+		bubble(t, func(t *testing.T, newLock func() *lock.Lock) {
+			l := newLock()
+			mustHold(t, l, "a goroutine") // mustHold acquires in a goroutine of its own
+			require.NoError(t, l.Release(), "the lock does not belong to the goroutine that took it: another goroutine may release it")
+			require.False(t, l.Locked(), "after Release, Locked() must be false")
+
+			mustHold(t, l, "a goroutine, again")
+			rel := start(l.Release)
+			synctest.Wait()
+			require.True(t, rel.returned(), "Release of a held lock must return at once")
+			require.NoError(t, rel.out.val, "Release from a goroutine that did not take the lock")
+			require.False(t, l.Locked(), "after Release, Locked() must be false")
+		})
+	})
+}
+
+// TestReleaseUnlocked: releasing a lock that is not locked returns
+// ErrNotLocked at once and changes nothing: the lock goes on excluding.
+func TestReleaseUnlocked(t *testing.T) {
+	harness.Setup(t)
+	t.Run("Release of a new lock", func(t *testing.T) {
+		bubble(t, func(t *testing.T, newLock func() *lock.Lock) {
+			releaseUnlocked(t, newLock(), "a new lock", true)
+		})
+	})
+	t.Run("Release twice", func(t *testing.T) {
+		bubble(t, func(t *testing.T, newLock func() *lock.Lock) {
+			l := newLock()
+			mustHold(t, l, "the holder")
+			require.NoError(t, l.Release(), "the first Release of a held lock")
+			releaseUnlocked(t, l, "the second Release", true)
+		})
+	})
+	t.Run("the lock still excludes after Releases of an unlocked lock", func(t *testing.T) {
+		bubble(t, func(t *testing.T, newLock func() *lock.Lock) {
+			const refused = 3
+			l := newLock()
+			for i := range refused {
+				// The error is the other subtests' business: here only
+				// what the Release did to the lock counts.
+				releaseUnlocked(t, l, fmt.Sprintf("Release #%d of an unlocked lock", i+1), false)
+			}
+			mustHold(t, l, "after 3 Releases of the unlocked lock")
+			require.False(t, l.TryAcquire(),
+				"after 3 Releases of an unlocked lock, the lock was taken once and then TryAcquire took it a second time: "+
+					"a Release of an unlocked lock must change nothing (no counter below zero, no extra token)")
+			waiter := start(func() bool { return acquire(l) })
+			requireWaiting(t, []*call[bool]{waiter}, "Acquire on a held lock (after Releases of the unlocked lock)")
+			require.NoError(t, l.Release(), "Release of the held lock")
+			require.True(t, eventually(waiter.returned), "the waiting Acquire must get the lock after Release")
+			require.NoError(t, l.Release(), "Release for the woken waiter")
+			releaseUnlocked(t, l, "Release once too often", true)
+		})
+	})
+}
+
+// TestAcquireWaitsForRelease: Acquire and AcquireContext on a held lock wait,
+// however long it takes, and the Release wakes them at that very moment,
+// with no time passing. A lock that polls (try, time.Sleep, try again) needs
+// time to pass before it notices, and fails here.
+func TestAcquireWaitsForRelease(t *testing.T) {
+	harness.Setup(t)
+	const held = 10 * time.Second
+	kinds := []struct {
+		name string
+		take func(l *lock.Lock) bool
+	}{
+		{"Acquire", acquire},
+		{"AcquireContext (a context that is never done)", func(l *lock.Lock) bool {
+			return acquireCtx(context.Background(), l)
+		}},
+		{"AcquireContext (a deadline in an hour)", func(l *lock.Lock) bool {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+			defer cancel()
+			return acquireCtx(ctx, l)
+		}},
+	}
+	for _, k := range kinds {
+		t.Run(k.name, func(t *testing.T) {
+			bubble(t, func(t *testing.T, newLock func() *lock.Lock) {
+				l := newLock()
+				mustHold(t, l, "the holder")
+				c := start(func() bool { return k.take(l) })
+				requireWaiting(t, []*call[bool]{c}, k.name+" on a held lock")
+				time.Sleep(held)
+				requireWaiting(t, []*call[bool]{c}, fmt.Sprintf("%s on a lock held for %v", k.name, held))
+
+				require.NoError(t, l.Release(), "the holder's Release")
+				synctest.Wait() // no time passes: only the Release can have woken the waiter
+				require.True(t, c.returned(),
+					k.name+" was still asleep right after Release, with no time passing: Release must wake "+
+						"the waiter itself (a channel, or sync.Cond Signal); do not poll with time.Sleep")
+				require.True(t, c.out.val, k.name+" woken by Release must report that it took the lock")
+				require.Equal(t, held, c.out.elapsed, k.name+" must return at the moment of the Release")
+				require.False(t, l.TryAcquire(), "the woken waiter holds the lock now: TryAcquire must fail")
+				require.NoError(t, l.Release(), "Release for the woken waiter")
+			})
+		})
+	}
+}
+
+// TestAcquireTimeout: AcquireTimeout gives up exactly at its timeout (fake
+// time), returns true as soon as the lock is released before that, does not
+// wait at all for d <= 0, and keeps its time even with other goroutines
+// waiting for the same lock.
+func TestAcquireTimeout(t *testing.T) {
+	harness.Setup(t)
+	for _, d := range []time.Duration{time.Millisecond, 5 * time.Second} {
+		t.Run(fmt.Sprintf("gives up after exactly %v", d), func(t *testing.T) {
+			bubble(t, func(t *testing.T, newLock func() *lock.Lock) {
+				l := newLock()
+				mustHold(t, l, "the holder")
+				c := start(func() bool { return l.AcquireTimeout(d) })
+				require.Truef(t, eventually(c.returned),
+					"AcquireTimeout(%v) on a held lock was still waiting after %v: the timeout is ignored", d, patience)
+				require.Falsef(t, c.out.val, "AcquireTimeout(%v) on a lock held all along must report false", d)
+				require.Equalf(t, d, c.out.elapsed,
+					"AcquireTimeout(%v) must give up exactly %v after the call, not earlier and not later", d, d)
+				require.False(t, l.TryAcquire(), "the holder still holds the lock: TryAcquire must fail")
+			})
+		})
+	}
+	t.Run("returns true as soon as the lock is released", func(t *testing.T) {
+		bubble(t, func(t *testing.T, newLock func() *lock.Lock) {
+			const d, after = 5 * time.Second, 2 * time.Second
+			l := newLock()
+			mustHold(t, l, "the holder")
+			c := start(func() bool { return l.AcquireTimeout(d) })
+			time.Sleep(after)
+			requireWaiting(t, []*call[bool]{c}, "AcquireTimeout(5s) on a held lock, 2s in,")
+			require.NoError(t, l.Release(), "the holder's Release")
+			synctest.Wait()
+			if !c.returned() {
+				eventually(c.returned)
+				require.Failf(t, "AcquireTimeout did not return when the lock was released",
+					"the lock was released %v after AcquireTimeout(%v) began, with no time passing since, but the call "+
+						"was still asleep (it returned %v after %v): it must wait for the Release itself, "+
+						"not sleep out its timeout or poll", after, d, c.out.val, c.out.elapsed)
+			}
+			require.True(t, c.out.val, "AcquireTimeout woken by a Release before its timeout must report true")
+			require.Equal(t, after, c.out.elapsed, "AcquireTimeout must return at the moment of the Release")
+			require.False(t, l.TryAcquire(), "AcquireTimeout reported true, so it holds the lock: TryAcquire must fail")
+			require.NoError(t, l.Release())
+		})
+	})
+	t.Run("d <= 0 does not wait", func(t *testing.T) {
+		bubble(t, func(t *testing.T, newLock func() *lock.Lock) {
+			l := newLock()
+			mustHold(t, l, "the holder")
+			for _, d := range []time.Duration{0, -time.Second} {
+				c := start(func() bool { return l.AcquireTimeout(d) })
+				synctest.Wait()
+				require.Truef(t, c.returned(), "AcquireTimeout(%v) on a held lock must return at once, like TryAcquire", d)
+				require.Falsef(t, c.out.val, "AcquireTimeout(%v) on a held lock must report false", d)
+			}
+			require.NoError(t, l.Release())
+			c := start(func() bool { return l.AcquireTimeout(0) })
+			synctest.Wait()
+			require.True(t, c.returned(), "AcquireTimeout(0) on a free lock must return at once")
+			require.True(t, c.out.val, "AcquireTimeout(0) on a free lock must take it, like TryAcquire")
+			require.NoError(t, l.Release())
+		})
+	})
+	t.Run("gives up on time while another goroutine waits too", func(t *testing.T) {
+		bubble(t, func(t *testing.T, newLock func() *lock.Lock) {
+			const d = 5 * time.Second
+			l := newLock()
+			mustHold(t, l, "the holder")
+			other := start(func() bool { return acquire(l) })
+			requireWaiting(t, []*call[bool]{other}, "Acquire on a held lock")
+			c := start(func() bool { return l.AcquireTimeout(d) })
+			require.True(t, eventually(c.returned),
+				"AcquireTimeout(5s) behind a waiting Acquire was still waiting after 10s: its timeout must wake "+
+					"that very call (waking some other waiter instead loses it)")
+			require.False(t, c.out.val, "AcquireTimeout on a lock held all along must report false")
+			require.Equal(t, d, c.out.elapsed, "AcquireTimeout(5s) must give up exactly 5s after the call")
+			synctest.Wait()
+			require.False(t, other.returned(),
+				"the Acquire waiting alongside returned when AcquireTimeout gave up, but the holder never released "+
+					"the lock: a waiter that is woken must check again that the lock is free")
+			require.NoError(t, l.Release(), "the holder's Release")
+			require.True(t, eventually(other.returned), "the waiting Acquire must get the lock after Release")
+			require.NoError(t, l.Release())
+		})
+	})
+}
+
+// TestAcquireContext: AcquireContext stops waiting at the moment its context
+// is cancelled or reaches its deadline and returns ctx.Err(); it returns nil
+// when the lock is released first; and a context that is already done never
+// takes the lock.
+func TestAcquireContext(t *testing.T) {
+	harness.Setup(t)
+	const after = 2 * time.Second
+	t.Run("cancel while waiting", func(t *testing.T) {
+		bubble(t, func(t *testing.T, newLock func() *lock.Lock) {
+			l := newLock()
+			mustHold(t, l, "the holder")
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			c := start(func() error { return l.AcquireContext(ctx) })
+			time.Sleep(after)
+			requireWaiting(t, []*call[error]{c}, "AcquireContext on a held lock")
+			cancel()
+			require.True(t, eventually(c.returned), "AcquireContext kept waiting after its context was cancelled")
+			require.ErrorIs(t, c.out.val, context.Canceled, "AcquireContext whose context was cancelled must return ctx.Err()")
+			require.Equal(t, after, c.out.elapsed, "AcquireContext must return at the moment its context is cancelled")
+			require.False(t, l.TryAcquire(), "the holder still holds the lock: TryAcquire must fail")
+		})
+	})
+	t.Run("deadline while waiting", func(t *testing.T) {
+		bubble(t, func(t *testing.T, newLock func() *lock.Lock) {
+			const d = 3 * time.Second
+			l := newLock()
+			mustHold(t, l, "the holder")
+			ctx, cancel := context.WithTimeout(context.Background(), d)
+			defer cancel()
+			c := start(func() error { return l.AcquireContext(ctx) })
+			require.True(t, eventually(c.returned), "AcquireContext kept waiting after its context's deadline")
+			require.ErrorIs(t, c.out.val, context.DeadlineExceeded, "AcquireContext past its deadline must return ctx.Err()")
+			require.Equal(t, d, c.out.elapsed, "AcquireContext must return at its context's deadline")
+			require.False(t, l.TryAcquire(), "the holder still holds the lock: TryAcquire must fail")
+		})
+	})
+	t.Run("released before the context is done", func(t *testing.T) {
+		bubble(t, func(t *testing.T, newLock func() *lock.Lock) {
+			l := newLock()
+			mustHold(t, l, "the holder")
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			c := start(func() error { return l.AcquireContext(ctx) })
+			time.Sleep(after)
+			requireWaiting(t, []*call[error]{c}, "AcquireContext on a held lock")
+			require.NoError(t, l.Release(), "the holder's Release")
+			require.True(t, eventually(c.returned), "AcquireContext did not return after the lock was released")
+			require.NoError(t, c.out.val, "AcquireContext that got the lock must return nil")
+			require.Equal(t, after, c.out.elapsed, "AcquireContext must return at the moment of the Release")
+			require.False(t, l.TryAcquire(), "AcquireContext returned nil, so it holds the lock: TryAcquire must fail")
+			require.NoError(t, l.Release())
+		})
+	})
+	t.Run("a context that is already done", func(t *testing.T) {
+		bubble(t, func(t *testing.T, newLock func() *lock.Lock) {
+			l := newLock()
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			// select chooses at random between ready cases: repeat, so that
+			// an implementation that leaves it to chance is caught.
+			for try := range 50 {
+				c := start(func() error { return l.AcquireContext(ctx) })
+				synctest.Wait()
+				require.Truef(t, c.returned(), "try %d: AcquireContext with a cancelled context must return at once", try)
+				require.ErrorIsf(t, c.out.val, context.Canceled,
+					"try %d: AcquireContext with a context that is already cancelled must return ctx.Err(), even when the lock is free", try)
+			}
+			mustHold(t, l, "the lock after 50 AcquireContext calls with a cancelled context (none may have taken it)")
+			c := start(func() error { return l.AcquireContext(ctx) })
+			synctest.Wait()
+			require.True(t, c.returned(), "AcquireContext with a cancelled context on a held lock must return at once")
+			require.ErrorIs(t, c.out.val, context.Canceled, "AcquireContext with a cancelled context must return ctx.Err()")
+			require.NoError(t, l.Release())
+		})
+	})
+}
+
+// TestGiveUpLeavesNothingBehind: an AcquireTimeout or AcquireContext that
+// gave up leaves no goroutine behind, and never takes the lock later: the
+// next Release goes to a goroutine that is still waiting, and after that
+// the lock is free.
+func TestGiveUpLeavesNothingBehind(t *testing.T) {
+	harness.Setup(t)
+	const attempts = 3
+	ways := []struct {
+		name    string
+		giveUps func(t *testing.T, l *lock.Lock) // makes attempts that give up on the held lock l
+	}{
+		{"AcquireTimeout", func(t *testing.T, l *lock.Lock) {
+			calls := make([]*call[bool], attempts)
+			for i := range calls {
+				calls[i] = start(func() bool { return l.AcquireTimeout(5 * time.Second) })
+			}
+			require.True(t, eventually(func() bool { return countReturned(calls) == attempts }),
+				"AcquireTimeout(5s) on a held lock was still waiting after 10s")
+			for _, c := range calls {
+				require.False(t, c.out.val, "AcquireTimeout on a lock held all along must report false")
+			}
+		}},
+		{"AcquireContext, cancelled", func(t *testing.T, l *lock.Lock) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			calls := make([]*call[error], attempts)
+			for i := range calls {
+				calls[i] = start(func() error { return l.AcquireContext(ctx) })
+			}
+			requireWaiting(t, calls, "AcquireContext on a held lock")
+			cancel()
+			require.True(t, eventually(func() bool { return countReturned(calls) == attempts }),
+				"AcquireContext kept waiting after its context was cancelled")
+			for _, c := range calls {
+				require.ErrorIs(t, c.out.val, context.Canceled, "AcquireContext whose context was cancelled")
+			}
+		}},
+		{"AcquireContext, deadline", func(t *testing.T, l *lock.Lock) {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			calls := make([]*call[error], attempts)
+			for i := range calls {
+				calls[i] = start(func() error { return l.AcquireContext(ctx) })
+			}
+			require.True(t, eventually(func() bool { return countReturned(calls) == attempts }),
+				"AcquireContext kept waiting after its context's deadline")
+			for _, c := range calls {
+				require.ErrorIs(t, c.out.val, context.DeadlineExceeded, "AcquireContext past its deadline")
+			}
+		}},
+	}
+	for _, w := range ways {
+		t.Run(w.name, func(t *testing.T) {
+			bubble(t, func(t *testing.T, newLock func() *lock.Lock) {
+				l := newLock()
+				mustHold(t, l, "the holder")
+				before := bubbleGoroutines()
+				w.giveUps(t, l)
+				if left := newGoroutines(before); len(left) > 0 {
+					require.Failf(t, "goroutines left behind",
+						"%d %s calls gave up, and %d goroutine(s) they started are still there: a helper that "+
+							"is still trying to take the lock will take it later, when nobody wants it. "+
+							"Wait in the calling goroutine itself (select on the lock and the timer or ctx.Done()).\n"+
+							"Where the first one is:\n%s",
+						attempts, w.name, len(left), left[0])
+				}
+				require.False(t, l.TryAcquire(), "the holder still holds the lock: TryAcquire must fail")
+
+				next := start(func() bool { return acquire(l) })
+				requireWaiting(t, []*call[bool]{next}, "Acquire on a held lock")
+				require.NoError(t, l.Release(), "the holder's Release")
+				require.True(t, eventually(next.returned),
+					"after the holder's Release, the Acquire still waiting never got the lock: the lock went to an "+
+						"attempt that had already given up (remove a waiter that gives up from wherever Release looks for one)")
+				require.NoError(t, l.Release(), "Release for the woken Acquire")
+				mustHold(t, l, "the lock after its last holder released it (an attempt that gave up must not have taken it)")
+				require.NoError(t, l.Release())
+			})
+		})
+	}
+}
+
+// TestEachReleaseAdmitsOne: with many goroutines waiting, each Release lets
+// exactly one of them in: none is a lost wake-up (the lock is free and
+// everyone sleeps), two would hold the lock at once. In the end every waiter
+// gets the lock.
+func TestEachReleaseAdmitsOne(t *testing.T) {
+	harness.Setup(t)
+	bubble(t, func(t *testing.T, newLock func() *lock.Lock) {
+		for _, n := range []int{1, 2, 3, 5, 8} {
+			l := newLock()
+			mustHold(t, l, "the first holder")
+			waiters := make([]*call[bool], n)
+			for i := range waiters {
+				if i%2 == 0 {
+					waiters[i] = start(func() bool { return acquire(l) })
+				} else {
+					waiters[i] = start(func() bool { return acquireCtx(context.Background(), l) })
+				}
+				synctest.Wait() // one at a time: they queue in a known order
+			}
+			requireWaiting(t, waiters, "Acquire on a held lock")
+			for k := 1; k <= n; k++ {
+				require.NoErrorf(t, l.Release(), "%d waiters: Release #%d", n, k)
+				if !eventually(func() bool { return countReturned(waiters) >= k }) {
+					require.Failf(t, "lost wake-up",
+						"%d goroutines were waiting; after Release #%d only %d of them had got the lock (Locked() is %v): "+
+							"every Release must let one waiting goroutine in", n, k, countReturned(waiters), l.Locked())
+				}
+				synctest.Wait()
+				require.Equalf(t, k, countReturned(waiters),
+					"%d goroutines were waiting and %d Releases happened, but %d of them returned from Acquire: "+
+						"one Release let more than one in, so two goroutines hold the lock at once", n, k, countReturned(waiters))
+			}
+			for i, w := range waiters {
+				require.Truef(t, w.out.val, "waiter #%d returned without the lock", i)
+			}
+			require.NoError(t, l.Release(), "Release for the last waiter")
+			mustHold(t, l, "the lock after every waiter had it and released it")
+			require.NoError(t, l.Release())
+		}
+	})
+}
+
+// TestMutualExclusion: however the lock is taken, at most one goroutine
+// holds it at any moment, also when many goroutines want it at once; and a
+// waiter that is woken while someone else has just taken the lock goes back
+// to waiting instead of taking it too.
+func TestMutualExclusion(t *testing.T) {
+	harness.Setup(t)
+	t.Run("many goroutines at once", func(t *testing.T) {
+		bubble(t, func(t *testing.T, newLock func() *lock.Lock) {
+			const rounds, workers, perWorker = 3, 8, 150
+			for round := range rounds {
+				l := newLock()
+				var holders, maxHolders atomic.Int32
+				var releaseErrs atomic.Int32
+				shared := 0 // guarded by l alone: the race detector checks that l orders the accesses
+				take := func(i, j int) {
+					ok := false
+					switch (i + j) % 4 {
+					case 1:
+						ok = l.TryAcquire()
+					case 2:
+						ok = l.AcquireTimeout(time.Hour)
+					case 3:
+						ok = l.AcquireContext(context.Background()) == nil
+					}
+					if !ok {
+						l.Acquire()
+					}
+				}
+				done := make(chan struct{})
+				go func() {
+					defer close(done)
+					harness.Together(workers, func(i int) {
+						for j := range perWorker {
+							take(i, j)
+							h := holders.Add(1)
+							for m := maxHolders.Load(); h > m && !maxHolders.CompareAndSwap(m, h); m = maxHolders.Load() {
+							}
+							shared++
+							runtime.Gosched() // let the others try while we hold the lock
+							holders.Add(-1)
+							if l.Release() != nil {
+								releaseErrs.Add(1)
+							}
+						}
+					})
+				}()
+				select {
+				case <-done:
+				case <-time.After(24 * time.Hour):
+					// Fake time moves only when every goroutine is blocked:
+					// here they all sleep while the lock is free.
+					require.Failf(t, "every goroutine is asleep",
+						"round %d: %d goroutines were taking turns with the lock, and all of them fell asleep waiting "+
+							"for it (Locked() is %v): a Release woke nobody (lost wake-up)", round, workers, l.Locked())
+				}
+				require.LessOrEqualf(t, maxHolders.Load(), int32(1),
+					"round %d: %d goroutines held the lock at the same moment; a lock must let one in at a time",
+					round, maxHolders.Load())
+				require.Equalf(t, workers*perWorker, shared,
+					"round %d: a counter incremented under the lock lost updates", round)
+				require.Zerof(t, releaseErrs.Load(), "round %d: Release by the goroutine holding the lock returned an error", round)
+				mustHold(t, l, fmt.Sprintf("round %d: the lock after every goroutine released it", round))
+				require.NoError(t, l.Release())
+			}
+		})
+	})
+	t.Run("a woken waiter checks again", func(t *testing.T) {
+		bubble(t, func(t *testing.T, newLock func() *lock.Lock) {
+			for try := range 20 {
+				l := newLock()
+				mustHold(t, l, "the holder")
+				w := start(func() bool { return acquire(l) })
+				requireWaiting(t, []*call[bool]{w}, "Acquire on a held lock")
+				require.NoError(t, l.Release(), "the holder's Release")
+				took := l.TryAcquire() // right away: it may come before the waiter wakes
+				if !took {
+					require.Truef(t, eventually(w.returned),
+						"try %d: TryAcquire right after Release failed, so the waiter must have the lock, but it is still waiting", try)
+				}
+				synctest.Wait()
+				if took && w.returned() {
+					require.Failf(t, "two holders",
+						"try %d: a goroutine waited in Acquire; the lock was released and at once taken by TryAcquire, "+
+							"and then the waiter woke up and took it too. A woken waiter must check again that the lock "+
+							"is free (loop, not if) and go back to sleep if it is not", try)
+				}
+				if took {
+					require.NoError(t, l.Release(), "Release of the lock TryAcquire took")
+					require.Truef(t, eventually(w.returned), "try %d: the waiter did not get the lock after the second Release", try)
+				}
+				require.NoError(t, l.Release(), "Release for the waiter")
+			}
+		})
+	})
+}
