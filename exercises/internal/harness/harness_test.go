@@ -51,14 +51,20 @@ func TestFixtureLockOrderInversion(t *testing.T) {
 	fixtureOnly(t)
 	harness.Setup(t)
 	var a, b lockcheck.Mutex
+	shared := 0
 	a.Lock()
 	b.Lock()
+	shared++
 	b.Unlock()
 	a.Unlock()
 	b.Lock()
 	a.Lock() // the opposite order: reported although nothing hangs
+	shared++
 	a.Unlock()
 	b.Unlock()
+	if shared != 2 {
+		t.Error("lost an update")
+	}
 }
 
 func TestFixtureRecursiveLock(t *testing.T) {
