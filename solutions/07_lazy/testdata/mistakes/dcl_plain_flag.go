@@ -1,0 +1,81 @@
+// Package lazy builds a value the first time someone needs it, and only
+// once, however many goroutines ask for it at the same moment.
+package lazy
+
+// Mistake: double-checked locking with a plain bool: Get and Done read done (and val) outside the lock, unsynchronized with the write made under it
+// Fails: TestGetInitRunsOnce:race TestGetNeverHalfBuilt:race TestGetWaitsForInit:race
+
+import (
+	"errors"
+	"sync"
+	"sync/atomic"
+)
+
+// ErrInitPanicked is what Get returns to the callers that were waiting for
+// an init call that panicked (the caller that ran init panics instead).
+var ErrInitPanicked = errors.New("lazy: init panicked")
+
+// Once returns a function that calls f once and returns its result.
+func Once[T any](f func() T) func() T {
+	return sync.OnceValue(f)
+}
+
+// Value is a lazily built value.
+type Value[T any] struct {
+	init func() (T, error)
+
+	done   bool // BUG: a plain bool, read without the lock
+	failed atomic.Uint64
+
+	mu      sync.Mutex // held for a whole attempt
+	val     T
+	lastErr error
+}
+
+// New returns a Value that will be built by init.
+func New[T any](init func() (T, error)) *Value[T] {
+	return &Value[T]{init: init}
+}
+
+// Get returns the value, building it on first use.
+func (v *Value[T]) Get() (T, error) {
+	if v.done { // BUG: no lock, no atomic: this read races with the write below
+		return v.val, nil
+	}
+	seen := v.failed.Load()
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.done {
+		return v.val, nil
+	}
+	if v.failed.Load() != seen {
+		var zero T
+		return zero, v.lastErr
+	}
+	return v.attempt()
+}
+
+func (v *Value[T]) attempt() (T, error) {
+	var zero T
+	ok := false
+	v.lastErr = ErrInitPanicked
+	defer func() {
+		if !ok {
+			v.failed.Add(1)
+		}
+	}()
+	val, err := v.init()
+	if err != nil {
+		v.lastErr = err
+		return zero, err
+	}
+	v.val = val
+	v.done = true
+	ok = true
+	return val, nil
+}
+
+// Done reports whether the value has been built.
+func (v *Value[T]) Done() bool {
+	return v.done // BUG: same unsynchronized read
+}
