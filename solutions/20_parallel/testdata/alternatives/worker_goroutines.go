@@ -1,0 +1,225 @@
+// Package parallel runs CPU-bound work on every core: Sum splits a loop over
+// goroutines, which Go runs in parallel (there is no global interpreter
+// lock), and Pool hands requests to a few worker processes over their
+// standard input and output, the Go version of "use processes instead".
+//
+// This alternative gives every worker process a goroutine of its own that
+// owns its pipes. Do hands a job over an unbuffered channel to whichever
+// worker goroutine is free, and waits for the reply on a channel of the
+// job's own. Only the owning goroutine ever touches a worker's pipes, so no
+// worker is ever shared, and there is no lock.
+package parallel
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os/exec"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+)
+
+// ErrNotImplemented is what the unfinished stubs return. Remove it when you
+// are done.
+var ErrNotImplemented = errors.New("parallel: not implemented")
+
+// ErrClosed is returned by Do once Close has been called.
+var ErrClosed = errors.New("parallel: pool closed")
+
+// Sum adds up f(0..n-1) with one goroutine per range.
+//
+// Go schedules goroutines on up to GOMAXPROCS operating-system threads at
+// once, and nothing like Python's GIL stops them from running Go code at the
+// same time. So with GOMAXPROCS ranges of CPU-bound work, every core gets
+// one, and the whole takes about 1/cores of the serial time. The slowest
+// range decides when Sum returns, which is why the ranges are as equal as
+// possible.
+func Sum(n int, parts int, f func(i int) int64) int64 {
+	if parts <= 0 {
+		parts = runtime.GOMAXPROCS(0)
+	}
+	k := min(parts, n)
+	if k <= 0 {
+		return 0
+	}
+
+	// Each goroutine owns one slot: no two goroutines write the same
+	// variable, and wg.Wait() orders every write before the reads below.
+	partial := make([]int64, k)
+	var wg sync.WaitGroup
+	start := 0
+	for j := range k {
+		// n/k each, and the first n%k ranges one more: the remainder is
+		// spread, not dropped and not piled onto the last range. lo and hi
+		// are new variables in every iteration; the goroutine must not read
+		// start, which the loop changes while the goroutine runs.
+		lo, hi := start, start+n/k
+		if j < n%k {
+			hi++
+		}
+		start = hi
+		// Start every goroutine before waiting for any. A wg.Wait() or a
+		// receive inside this loop would make it serial in disguise.
+		wg.Go(func() {
+			var sum int64 // local: adding into partial[j] on every step would be slower (false sharing)
+			for i := lo; i < hi; i++ {
+				sum += f(i)
+			}
+			partial[j] = sum
+		})
+	}
+	wg.Wait()
+
+	var total int64
+	for _, s := range partial {
+		total += s
+	}
+	return total
+}
+
+// KillAfter is how long Close waits for the workers to exit by themselves
+// before it kills the ones still running. The tests change it.
+var KillAfter = 5 * time.Second
+
+// Pool is a fixed set of worker processes, each served by one goroutine.
+type Pool struct {
+	jobs    chan job      // unbuffered: a send succeeds when a worker goroutine is free
+	closing chan struct{} // closed when Close is called
+
+	workers []*worker
+	errs    []error // errs[i] is worker i's Wait error, written by its goroutine
+	wg      sync.WaitGroup
+
+	closeOnce sync.Once
+}
+
+// job is one request and where its reply goes (buffered, so the worker
+// goroutine never waits for the caller).
+type job struct {
+	request string
+	reply   chan result
+}
+
+type result struct {
+	text string
+	err  error
+}
+
+// worker is one child process and its two pipe ends.
+type worker struct {
+	cmd   *exec.Cmd
+	stdin io.WriteCloser
+	out   *bufio.Reader
+}
+
+// NewPool starts size worker processes and a goroutine for each.
+func NewPool(size int, command func() *exec.Cmd) (*Pool, error) {
+	if size <= 0 {
+		size = runtime.GOMAXPROCS(0)
+	}
+	p := &Pool{
+		jobs:    make(chan job),
+		closing: make(chan struct{}),
+		errs:    make([]error, size),
+	}
+	for i := range size {
+		w, err := startWorker(command())
+		if err != nil {
+			p.Close() // stops the goroutines and processes started so far
+			return nil, fmt.Errorf("parallel: start worker %d: %w", i, err)
+		}
+		p.workers = append(p.workers, w)
+		p.wg.Go(func() { p.serve(i, w) })
+	}
+	return p, nil
+}
+
+func startWorker(cmd *exec.Cmd) (*worker, error) {
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		stdin.Close()
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	return &worker{cmd: cmd, stdin: stdin, out: bufio.NewReader(stdout)}, nil
+}
+
+// serve is worker i's goroutine: it takes one job at a time until the pool
+// closes, then stops its process and waits for it.
+func (p *Pool) serve(i int, w *worker) {
+	for {
+		select {
+		case j := <-p.jobs:
+			text, err := w.request(j.request)
+			j.reply <- result{text, err}
+		case <-p.closing:
+			w.stdin.Close()
+			p.errs[i] = w.cmd.Wait()
+			return
+		}
+	}
+}
+
+func (w *worker) request(request string) (string, error) {
+	if _, err := io.WriteString(w.stdin, request+"\n"); err != nil {
+		return "", fmt.Errorf("parallel: send to worker: %w", err)
+	}
+	line, err := w.out.ReadString('\n')
+	if err != nil {
+		return "", fmt.Errorf("parallel: read from worker: %w", err)
+	}
+	return strings.TrimSuffix(line, "\n"), nil
+}
+
+// Do hands the request to a free worker goroutine and waits for the reply.
+func (p *Pool) Do(ctx context.Context, request string) (string, error) {
+	select {
+	case <-p.closing:
+		return "", ErrClosed
+	default:
+	}
+	j := job{request: request, reply: make(chan result, 1)}
+	select {
+	case p.jobs <- j: // a worker goroutine has it now, and will answer
+	case <-ctx.Done():
+		return "", ctx.Err()
+	case <-p.closing:
+		return "", ErrClosed
+	}
+	r := <-j.reply
+	return r.text, r.err
+}
+
+// Close stops the worker goroutines, which stop their processes; whatever
+// still runs after KillAfter is killed.
+func (p *Pool) Close() error {
+	var err error
+	p.closeOnce.Do(func() {
+		close(p.closing)
+		kill := time.AfterFunc(KillAfter, func() {
+			for _, w := range p.workers {
+				w.cmd.Process.Kill()
+			}
+		})
+		defer kill.Stop()
+		p.wg.Wait() // every goroutine has waited for its process
+		var errs []error
+		for i, e := range p.errs[:len(p.workers)] {
+			if e != nil {
+				errs = append(errs, fmt.Errorf("parallel: worker %d: %w", i, e))
+			}
+		}
+		err = errors.Join(errs...)
+	})
+	return err
+}

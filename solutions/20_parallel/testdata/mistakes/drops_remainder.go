@@ -1,0 +1,198 @@
+// Package parallel runs CPU-bound work on every core: Sum splits a loop over
+// goroutines, which Go runs in parallel (there is no global interpreter
+// lock), and Pool hands requests to a few worker processes over their
+// standard input and output, the Go version of "use processes instead".
+package parallel
+
+// Mistake: every range has n/parts indexes, so the remainder n%parts (and everything, when parts > n) is never added
+// Fails: TestSumAnySplit:fail TestSumContiguousRanges:fail TestSumRunsPartsAtOnce:fail
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os/exec"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+)
+
+// ErrNotImplemented is what the unfinished stubs return. Remove it when you
+// are done.
+var ErrNotImplemented = errors.New("parallel: not implemented")
+
+// ErrClosed is returned by Do once Close has been called.
+var ErrClosed = errors.New("parallel: pool closed")
+
+// Sum gives each of parts goroutines n/parts indexes. When parts does not
+// divide n, the last n%parts indexes belong to no range and are never added;
+// with parts > n every range is empty.
+func Sum(n int, parts int, f func(i int) int64) int64 {
+	if parts <= 0 {
+		parts = runtime.GOMAXPROCS(0)
+	}
+	if n <= 0 {
+		return 0
+	}
+	size := n / parts // the bug: the remainder n%parts is dropped
+	partial := make([]int64, parts)
+	var wg sync.WaitGroup
+	for j := range parts {
+		lo, hi := j*size, (j+1)*size
+		wg.Go(func() {
+			var sum int64
+			for i := lo; i < hi; i++ {
+				sum += f(i)
+			}
+			partial[j] = sum
+		})
+	}
+	wg.Wait()
+
+	var total int64
+	for _, s := range partial {
+		total += s
+	}
+	return total
+}
+
+// KillAfter is how long Close waits for the workers to exit by themselves
+// before it kills the ones still running. The tests change it.
+var KillAfter = 5 * time.Second
+
+// Pool is a fixed set of worker processes.
+//
+// The free workers wait in a buffered channel. Taking a worker out of the
+// channel gives a goroutine the worker for itself: nobody else can write its
+// stdin or read its stdout until the worker is put back. The channel also
+// does the waiting: a receive blocks while every worker is busy, and it can
+// sit in a select next to ctx.Done() and the pool's closing signal.
+type Pool struct {
+	workers []*worker    // fixed after NewPool
+	idle    chan *worker // the free workers; room for all of them
+
+	closing   chan struct{} // closed when Close is called
+	closeOnce sync.Once
+}
+
+// worker is one child process and its two pipe ends.
+type worker struct {
+	cmd   *exec.Cmd
+	stdin io.WriteCloser // closing it tells the worker to stop
+	out   *bufio.Reader  // its stdout, one reply per line
+}
+
+// NewPool starts size worker processes.
+func NewPool(size int, command func() *exec.Cmd) (*Pool, error) {
+	if size <= 0 {
+		size = runtime.GOMAXPROCS(0)
+	}
+	p := &Pool{
+		idle:    make(chan *worker, size),
+		closing: make(chan struct{}),
+	}
+	for range size {
+		w, err := startWorker(command())
+		if err != nil {
+			// Do not leave the workers started so far running: stop them
+			// exactly as Close does (they are all idle).
+			p.Close()
+			return nil, fmt.Errorf("parallel: start worker %d: %w", len(p.workers), err)
+		}
+		p.workers = append(p.workers, w)
+		p.idle <- w
+	}
+	return p, nil
+}
+
+// startWorker connects the pipes and starts cmd. The pipes must be asked for
+// before Start; if Start fails it closes them itself.
+func startWorker(cmd *exec.Cmd) (*worker, error) {
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		stdin.Close()
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	return &worker{cmd: cmd, stdin: stdin, out: bufio.NewReader(stdout)}, nil
+}
+
+// Do sends request to a free worker and returns its reply.
+func (p *Pool) Do(ctx context.Context, request string) (string, error) {
+	select {
+	case <-p.closing: // checked first: after Close, never take a worker
+		return "", ErrClosed
+	default:
+	}
+	var w *worker
+	select {
+	case w = <-p.idle:
+	case <-ctx.Done():
+		return "", ctx.Err()
+	case <-p.closing:
+		return "", ErrClosed
+	}
+	// The worker is ours until we put it back, whatever happens (Close
+	// counts on getting every worker back). The channel has room for every
+	// worker, so this send never blocks.
+	defer func() { p.idle <- w }()
+
+	if _, err := io.WriteString(w.stdin, request+"\n"); err != nil {
+		return "", fmt.Errorf("parallel: send to worker: %w", err)
+	}
+	// From here on the worker has the request; its reply is the next line.
+	// Abandoning it on ctx.Done() would leave that line in the pipe for the
+	// next request to read, so Do waits for it.
+	line, err := w.out.ReadString('\n')
+	if err != nil {
+		return "", fmt.Errorf("parallel: read from worker: %w", err)
+	}
+	return strings.TrimSuffix(line, "\n"), nil
+}
+
+// Close stops every worker and waits for every child process.
+func (p *Pool) Close() error {
+	var err error
+	p.closeOnce.Do(func() { err = p.shutdown() })
+	return err
+}
+
+func (p *Pool) shutdown() error {
+	close(p.closing) // no new requests; waiting Do calls give up
+
+	// The safety net: whatever is still running after KillAfter is killed.
+	// Kill is safe to call while another goroutine waits for the process.
+	kill := time.AfterFunc(KillAfter, func() {
+		for _, w := range p.workers {
+			w.cmd.Process.Kill()
+		}
+	})
+	defer kill.Stop()
+
+	// Take every worker back as its request (if any) finishes, and ask it to
+	// stop: end of input is the worker's signal to exit. A worker that is
+	// killed makes its Do fail, and that Do puts it back too.
+	for range p.workers {
+		w := <-p.idle
+		w.stdin.Close()
+	}
+
+	// Wait reaps the child (no zombie), sets cmd.ProcessState and closes
+	// our end of its stdout. All reads are done by now, as Wait requires.
+	var errs []error
+	for i, w := range p.workers {
+		if err := w.cmd.Wait(); err != nil {
+			errs = append(errs, fmt.Errorf("parallel: worker %d: %w", i, err))
+		}
+	}
+	return errors.Join(errs...)
+}

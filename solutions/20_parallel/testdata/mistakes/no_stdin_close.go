@@ -1,0 +1,206 @@
+// Package parallel runs CPU-bound work on every core: Sum splits a loop over
+// goroutines, which Go runs in parallel (there is no global interpreter
+// lock), and Pool hands requests to a few worker processes over their
+// standard input and output, the Go version of "use processes instead".
+package parallel
+
+// Mistake: Close waits for every worker without closing its stdin (and never kills): the worker waits for input, Close waits for the worker
+// Fails: TestCloseStopsEveryWorker:fail TestCloseKillsStuckWorker:fail TestDoAfterClose:fail
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os/exec"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+)
+
+// ErrNotImplemented is what the unfinished stubs return. Remove it when you
+// are done.
+var ErrNotImplemented = errors.New("parallel: not implemented")
+
+// ErrClosed is returned by Do once Close has been called.
+var ErrClosed = errors.New("parallel: pool closed")
+
+// Sum adds up f(0..n-1) with one goroutine per range.
+//
+// Go schedules goroutines on up to GOMAXPROCS operating-system threads at
+// once, and nothing like Python's GIL stops them from running Go code at the
+// same time. So with GOMAXPROCS ranges of CPU-bound work, every core gets
+// one, and the whole takes about 1/cores of the serial time. The slowest
+// range decides when Sum returns, which is why the ranges are as equal as
+// possible.
+func Sum(n int, parts int, f func(i int) int64) int64 {
+	if parts <= 0 {
+		parts = runtime.GOMAXPROCS(0)
+	}
+	k := min(parts, n)
+	if k <= 0 {
+		return 0
+	}
+
+	// Each goroutine owns one slot: no two goroutines write the same
+	// variable, and wg.Wait() orders every write before the reads below.
+	partial := make([]int64, k)
+	var wg sync.WaitGroup
+	start := 0
+	for j := range k {
+		// n/k each, and the first n%k ranges one more: the remainder is
+		// spread, not dropped and not piled onto the last range. lo and hi
+		// are new variables in every iteration; the goroutine must not read
+		// start, which the loop changes while the goroutine runs.
+		lo, hi := start, start+n/k
+		if j < n%k {
+			hi++
+		}
+		start = hi
+		// Start every goroutine before waiting for any. A wg.Wait() or a
+		// receive inside this loop would make it serial in disguise.
+		wg.Go(func() {
+			var sum int64 // local: adding into partial[j] on every step would be slower (false sharing)
+			for i := lo; i < hi; i++ {
+				sum += f(i)
+			}
+			partial[j] = sum
+		})
+	}
+	wg.Wait()
+
+	var total int64
+	for _, s := range partial {
+		total += s
+	}
+	return total
+}
+
+// KillAfter is how long Close waits for the workers to exit by themselves
+// before it kills the ones still running. The tests change it.
+var KillAfter = 5 * time.Second
+
+// Pool is a fixed set of worker processes.
+//
+// The free workers wait in a buffered channel. Taking a worker out of the
+// channel gives a goroutine the worker for itself: nobody else can write its
+// stdin or read its stdout until the worker is put back. The channel also
+// does the waiting: a receive blocks while every worker is busy, and it can
+// sit in a select next to ctx.Done() and the pool's closing signal.
+type Pool struct {
+	workers []*worker    // fixed after NewPool
+	idle    chan *worker // the free workers; room for all of them
+
+	closing   chan struct{} // closed when Close is called
+	closeOnce sync.Once
+}
+
+// worker is one child process and its two pipe ends.
+type worker struct {
+	cmd   *exec.Cmd
+	stdin io.WriteCloser // closing it tells the worker to stop
+	out   *bufio.Reader  // its stdout, one reply per line
+}
+
+// NewPool starts size worker processes.
+func NewPool(size int, command func() *exec.Cmd) (*Pool, error) {
+	if size <= 0 {
+		size = runtime.GOMAXPROCS(0)
+	}
+	p := &Pool{
+		idle:    make(chan *worker, size),
+		closing: make(chan struct{}),
+	}
+	for range size {
+		w, err := startWorker(command())
+		if err != nil {
+			// Do not leave the workers started so far running: stop them
+			// exactly as Close does (they are all idle).
+			p.Close()
+			return nil, fmt.Errorf("parallel: start worker %d: %w", len(p.workers), err)
+		}
+		p.workers = append(p.workers, w)
+		p.idle <- w
+	}
+	return p, nil
+}
+
+// startWorker connects the pipes and starts cmd. The pipes must be asked for
+// before Start; if Start fails it closes them itself.
+func startWorker(cmd *exec.Cmd) (*worker, error) {
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		stdin.Close()
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	return &worker{cmd: cmd, stdin: stdin, out: bufio.NewReader(stdout)}, nil
+}
+
+// Do sends request to a free worker and returns its reply.
+func (p *Pool) Do(ctx context.Context, request string) (string, error) {
+	select {
+	case <-p.closing: // checked first: after Close, never take a worker
+		return "", ErrClosed
+	default:
+	}
+	var w *worker
+	select {
+	case w = <-p.idle:
+	case <-ctx.Done():
+		return "", ctx.Err()
+	case <-p.closing:
+		return "", ErrClosed
+	}
+	// The worker is ours until we put it back, whatever happens (Close
+	// counts on getting every worker back). The channel has room for every
+	// worker, so this send never blocks.
+	defer func() { p.idle <- w }()
+
+	if _, err := io.WriteString(w.stdin, request+"\n"); err != nil {
+		return "", fmt.Errorf("parallel: send to worker: %w", err)
+	}
+	// From here on the worker has the request; its reply is the next line.
+	// Abandoning it on ctx.Done() would leave that line in the pipe for the
+	// next request to read, so Do waits for it.
+	line, err := w.out.ReadString('\n')
+	if err != nil {
+		return "", fmt.Errorf("parallel: read from worker: %w", err)
+	}
+	return strings.TrimSuffix(line, "\n"), nil
+}
+
+// Close stops every worker and waits for every child process.
+func (p *Pool) Close() error {
+	var err error
+	p.closeOnce.Do(func() { err = p.shutdown() })
+	return err
+}
+
+func (p *Pool) shutdown() error {
+	close(p.closing) // no new requests; waiting Do calls give up
+
+	// Take every worker back as its request finishes.
+	for range p.workers {
+		<-p.idle
+	}
+	// The bug: the workers are waited for, but nobody closes their stdin. A
+	// worker exits at the end of its input, and its input never ends while
+	// we hold the write end of the pipe: the worker waits for us, we wait
+	// for the worker.
+	var errs []error
+	for i, w := range p.workers {
+		if err := w.cmd.Wait(); err != nil {
+			errs = append(errs, fmt.Errorf("parallel: worker %d: %w", i, err))
+		}
+	}
+	return errors.Join(errs...)
+}

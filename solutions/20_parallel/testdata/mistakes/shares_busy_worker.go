@@ -1,0 +1,195 @@
+// Package parallel runs CPU-bound work on every core: Sum splits a loop over
+// goroutines, which Go runs in parallel (there is no global interpreter
+// lock), and Pool hands requests to a few worker processes over their
+// standard input and output, the Go version of "use processes instead".
+package parallel
+
+// Mistake: Do hands requests to the workers in turn (round robin) without checking that the worker is free, so two requests can share one worker's pipes
+// Fails: TestPoolAnswersConcurrentRequests? TestDoGivesUpWhenCtxDone TestDoAfterClose?
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os/exec"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// ErrNotImplemented is what the unfinished stubs return. Remove it when you
+// are done.
+var ErrNotImplemented = errors.New("parallel: not implemented")
+
+// ErrClosed is returned by Do once Close has been called.
+var ErrClosed = errors.New("parallel: pool closed")
+
+// Sum adds up f(0..n-1) with one goroutine per range.
+//
+// Go schedules goroutines on up to GOMAXPROCS operating-system threads at
+// once, and nothing like Python's GIL stops them from running Go code at the
+// same time. So with GOMAXPROCS ranges of CPU-bound work, every core gets
+// one, and the whole takes about 1/cores of the serial time. The slowest
+// range decides when Sum returns, which is why the ranges are as equal as
+// possible.
+func Sum(n int, parts int, f func(i int) int64) int64 {
+	if parts <= 0 {
+		parts = runtime.GOMAXPROCS(0)
+	}
+	k := min(parts, n)
+	if k <= 0 {
+		return 0
+	}
+
+	// Each goroutine owns one slot: no two goroutines write the same
+	// variable, and wg.Wait() orders every write before the reads below.
+	partial := make([]int64, k)
+	var wg sync.WaitGroup
+	start := 0
+	for j := range k {
+		// n/k each, and the first n%k ranges one more: the remainder is
+		// spread, not dropped and not piled onto the last range. lo and hi
+		// are new variables in every iteration; the goroutine must not read
+		// start, which the loop changes while the goroutine runs.
+		lo, hi := start, start+n/k
+		if j < n%k {
+			hi++
+		}
+		start = hi
+		// Start every goroutine before waiting for any. A wg.Wait() or a
+		// receive inside this loop would make it serial in disguise.
+		wg.Go(func() {
+			var sum int64 // local: adding into partial[j] on every step would be slower (false sharing)
+			for i := lo; i < hi; i++ {
+				sum += f(i)
+			}
+			partial[j] = sum
+		})
+	}
+	wg.Wait()
+
+	var total int64
+	for _, s := range partial {
+		total += s
+	}
+	return total
+}
+
+// KillAfter is how long Close waits for the workers to exit by themselves
+// before it kills the ones still running. The tests change it.
+var KillAfter = 5 * time.Second
+
+// Pool is a fixed set of worker processes, used in turn.
+type Pool struct {
+	workers []*worker
+	next    atomic.Uint64
+
+	closing   chan struct{}
+	closeOnce sync.Once
+}
+
+// worker is one child process and its two pipe ends.
+type worker struct {
+	cmd   *exec.Cmd
+	stdin io.WriteCloser
+	out   *bufio.Reader
+}
+
+// NewPool starts size worker processes.
+func NewPool(size int, command func() *exec.Cmd) (*Pool, error) {
+	if size <= 0 {
+		size = runtime.GOMAXPROCS(0)
+	}
+	p := &Pool{closing: make(chan struct{})}
+	for range size {
+		w, err := startWorker(command())
+		if err != nil {
+			stopAll(p.workers)
+			return nil, fmt.Errorf("parallel: start worker %d: %w", len(p.workers), err)
+		}
+		p.workers = append(p.workers, w)
+	}
+	return p, nil
+}
+
+// startWorker connects the pipes and starts cmd.
+func startWorker(cmd *exec.Cmd) (*worker, error) {
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		stdin.Close()
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	return &worker{cmd: cmd, stdin: stdin, out: bufio.NewReader(stdout)}, nil
+}
+
+// request writes one request to w and reads its reply.
+func (w *worker) request(request string) (string, error) {
+	if _, err := io.WriteString(w.stdin, request+"\n"); err != nil {
+		return "", fmt.Errorf("parallel: send to worker: %w", err)
+	}
+	line, err := w.out.ReadString('\n')
+	if err != nil {
+		return "", fmt.Errorf("parallel: read from worker: %w", err)
+	}
+	return strings.TrimSuffix(line, "\n"), nil
+}
+
+// stopAll closes every worker's stdin, kills what still runs after
+// KillAfter, and waits for every worker.
+func stopAll(workers []*worker) error {
+	kill := time.AfterFunc(KillAfter, func() {
+		for _, w := range workers {
+			w.cmd.Process.Kill()
+		}
+	})
+	defer kill.Stop()
+	for _, w := range workers {
+		w.stdin.Close()
+	}
+	var errs []error
+	for i, w := range workers {
+		if err := w.cmd.Wait(); err != nil {
+			errs = append(errs, fmt.Errorf("parallel: worker %d: %w", i, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Do sends each request to the next worker in turn, busy or not. With more
+// requests than workers, two goroutines write to one worker's stdin and read
+// its stdout at the same time: each may read the other's reply, and both use
+// one bufio.Reader at once (a data race). A request for a busy worker never
+// waits for a free one, so there is nothing for ctx to cut short.
+func (p *Pool) Do(ctx context.Context, request string) (string, error) {
+	select {
+	case <-p.closing:
+		return "", ErrClosed
+	default:
+	}
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	w := p.workers[(p.next.Add(1)-1)%uint64(len(p.workers))] // the bug: w may be busy
+	return w.request(request)
+}
+
+// Close stops every worker.
+func (p *Pool) Close() error {
+	var err error
+	p.closeOnce.Do(func() {
+		close(p.closing)
+		err = stopAll(p.workers)
+	})
+	return err
+}
