@@ -159,16 +159,10 @@ func (r *testRun) finish() {
 		r.mu.Unlock()
 		r.t.Errorf("deadlock: %s\n%s", msg, strings.Join(reports, "\n"))
 	}
-	r.mu.Lock()
-	if r.ended {
-		r.mu.Unlock()
+	if !r.end() {
 		return
 	}
-	r.ended = true
-	r.watchdog.Stop()
-	if r.deadlockT != nil {
-		r.deadlockT.Stop()
-	}
+	r.mu.Lock()
 	cause, message := r.cause, r.message
 	r.mu.Unlock()
 
@@ -187,17 +181,30 @@ func (r *testRun) finish() {
 	r.process.mu.Unlock()
 }
 
+// end marks the test as ended, once, and stops its timers. It reports
+// whether this call ended it: the test's own end (finish) and the watchdogs
+// (abort) race, and only one may report.
+func (r *testRun) end() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.ended {
+		return false
+	}
+	r.ended = true
+	r.watchdog.Stop()
+	if r.deadlockT != nil {
+		r.deadlockT.Stop()
+	}
+	return true
+}
+
 // abort ends a test that cannot end by itself (it hangs or deadlocked): it
 // prints where every goroutine is, reports the failure and exits the process.
 // The grader runs the remaining tests in a new process.
 func (r *testRun) abort(cause, message string) {
-	r.mu.Lock()
-	if r.ended {
-		r.mu.Unlock()
+	if !r.end() {
 		return
 	}
-	r.ended = true
-	r.mu.Unlock()
 
 	dump := allGoroutines()
 	detail := dump

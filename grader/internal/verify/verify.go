@@ -216,7 +216,7 @@ type Mistake struct {
 // the declared cause, when given) and every other test must pass. Fixtures
 // of different exercises are graded together, one round per fixture index.
 func (v Verifier) checkMistakes(ctx context.Context, c *checker, exercises []catalog.Exercise) error {
-	var rounds [][]Mistake
+	var perExercise [][]Mistake
 	for _, ex := range exercises {
 		mistakes, err := v.mistakes(ex)
 		if err != nil {
@@ -226,77 +226,76 @@ func (v Verifier) checkMistakes(ctx context.Context, c *checker, exercises []cat
 		if len(mistakes) == 0 {
 			c.defect("%s: no wrong implementations in %s/%s", ex.Name, ex.SolutionPath(), MistakesDir)
 		}
-		for i, m := range mistakes {
-			if i == len(rounds) {
-				rounds = append(rounds, nil)
-			}
-			rounds[i] = append(rounds[i], m)
-		}
+		perExercise = append(perExercise, mistakes)
 	}
-	for _, round := range rounds {
-		replace := map[string]string{}
-		var exs []catalog.Exercise
-		for _, m := range round {
-			replace[v.path(m.Exercise.Path(), m.Exercise.Files[0])] = m.File
-			exs = append(exs, m.Exercise)
-		}
-		doc, err := v.grade(ctx, exs, replace)
-		if err != nil {
-			return fmt.Errorf("grade wrong implementations: %w", err)
-		}
-		for i, m := range round {
-			v.judgeMistake(c, m, doc.Exercises[i])
-		}
-	}
-	return nil
+	return gradeInRounds(ctx, v, perExercise, func(m Mistake) fixture { return fixture{m.Exercise, m.File} },
+		"wrong implementations", func(m Mistake, e report.Exercise) { v.judgeMistake(c, m, e) })
 }
 
 // checkAlternatives grades every other correct answer: each must score full
-// marks, like the reference solution. Answers to different exercises are
-// graded together, one round per file index.
+// marks, like the reference solution.
 func (v Verifier) checkAlternatives(ctx context.Context, c *checker, exercises []catalog.Exercise) error {
-	type answer struct {
-		ex   catalog.Exercise
-		file string
-	}
-	var rounds [][]answer
+	var perExercise [][]fixture
 	for _, ex := range exercises {
 		files, err := filepath.Glob(filepath.Join(v.Root, filepath.FromSlash(ex.SolutionPath()), AlternativesDir, "*.go"))
 		if err != nil {
 			return err
 		}
-		for i, file := range files {
-			if i == len(rounds) {
-				rounds = append(rounds, nil)
-			}
-			rounds[i] = append(rounds[i], answer{ex, file})
+		var answers []fixture
+		for _, file := range files {
+			answers = append(answers, fixture{ex, file})
 		}
+		perExercise = append(perExercise, answers)
 	}
-	for _, round := range rounds {
+	identity := func(f fixture) fixture { return f }
+	return gradeInRounds(ctx, v, perExercise, identity, "alternative answers", func(a fixture, e report.Exercise) {
+		if e.Done() {
+			c.ok("alternative %s scores %v of %v", rel(v.Root, a.file), e.Score, e.MaxScore)
+			return
+		}
+		for _, t := range e.Tests {
+			if t.Status != report.Pass {
+				c.defect("alternative %s: %s fails with %s: %s", rel(v.Root, a.file), t.Name, t.Cause, t.Message)
+			}
+		}
+	})
+}
+
+// fixture is a file that stands in for an exercise's student file.
+type fixture struct {
+	ex   catalog.Exercise
+	file string
+}
+
+// gradeInRounds grades fixtures, given per exercise, in rounds: round i
+// holds the i-th fixture of every exercise that has one, so that one build
+// and one grading run serve many exercises. judge gets each result.
+func gradeInRounds[F any](ctx context.Context, v Verifier, perExercise [][]F, fixtureOf func(F) fixture, what string, judge func(F, report.Exercise)) error {
+	for i := 0; ; i++ {
+		var round []F
+		for _, fs := range perExercise {
+			if i < len(fs) {
+				round = append(round, fs[i])
+			}
+		}
+		if len(round) == 0 {
+			return nil
+		}
 		replace := map[string]string{}
 		var exs []catalog.Exercise
-		for _, a := range round {
-			replace[v.path(a.ex.Path(), a.ex.Files[0])] = a.file
-			exs = append(exs, a.ex)
+		for _, f := range round {
+			fx := fixtureOf(f)
+			replace[v.path(fx.ex.Path(), fx.ex.Files[0])] = fx.file
+			exs = append(exs, fx.ex)
 		}
 		doc, err := v.grade(ctx, exs, replace)
 		if err != nil {
-			return fmt.Errorf("grade alternative answers: %w", err)
+			return fmt.Errorf("grade %s: %w", what, err)
 		}
-		for i, a := range round {
-			e := doc.Exercises[i]
-			if e.Done() {
-				c.ok("alternative %s scores %v of %v", rel(v.Root, a.file), e.Score, e.MaxScore)
-				continue
-			}
-			for _, t := range e.Tests {
-				if t.Status != report.Pass {
-					c.defect("alternative %s: %s fails with %s: %s", rel(v.Root, a.file), t.Name, t.Cause, t.Message)
-				}
-			}
+		for j, f := range round {
+			judge(f, doc.Exercises[j])
 		}
 	}
-	return nil
 }
 
 func (v Verifier) judgeMistake(c *checker, m Mistake, e report.Exercise) {
