@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -26,6 +27,10 @@ var DefaultAllowedImports = []string{
 
 // DefaultLimit is a test's time limit when its exercise sets none.
 const DefaultLimit = 10 * time.Second
+
+// DefaultMemory is a test process's memory limit when its exercise sets
+// none. The race detector's shadow memory counts too.
+const DefaultMemory = 2 << 30
 
 // Catalog is the list of exercises in curriculum order.
 type Catalog struct {
@@ -55,6 +60,10 @@ type Exercise struct {
 	DefaultWeight float64 `json:"default_weight,omitempty"`
 	// Limit is the time limit of each test, as a Go duration ("10s").
 	Limit Duration `json:"limit,omitempty"`
+	// Memory is the most memory a test process of the exercise may use
+	// (with everything it starts), as "2GiB" or "512MiB"; DefaultMemory
+	// when empty.
+	Memory Size `json:"memory,omitempty"`
 	// Imports are packages the student files may import besides
 	// DefaultAllowedImports.
 	Imports []string `json:"imports,omitempty"`
@@ -82,6 +91,51 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 // MarshalJSON writes the duration as a string.
 func (d Duration) MarshalJSON() ([]byte, error) {
 	return json.Marshal(time.Duration(d).String())
+}
+
+// Size is a number of bytes written in JSON as "2GiB", "512MiB" or "64KiB".
+type Size int64
+
+var sizeUnits = []struct {
+	suffix string
+	bytes  int64
+}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}}
+
+// UnmarshalJSON reads a size such as "2GiB".
+func (s *Size) UnmarshalJSON(b []byte) error {
+	var text string
+	if err := json.Unmarshal(b, &text); err != nil {
+		return fmt.Errorf("size must be a string such as \"2GiB\": %w", err)
+	}
+	for _, u := range sizeUnits {
+		if digits, ok := strings.CutSuffix(text, u.suffix); ok {
+			n, err := strconv.ParseInt(digits, 10, 64)
+			if err != nil || n <= 0 {
+				break
+			}
+			*s = Size(n * u.bytes)
+			return nil
+		}
+	}
+	return fmt.Errorf("size %q: want a positive whole number of GiB, MiB or KiB, such as \"2GiB\"", text)
+}
+
+// MarshalJSON writes the size in the largest unit that divides it.
+func (s Size) MarshalJSON() ([]byte, error) {
+	for _, u := range sizeUnits {
+		if int64(s)%u.bytes == 0 {
+			return json.Marshal(strconv.FormatInt(int64(s)/u.bytes, 10) + u.suffix)
+		}
+	}
+	return nil, fmt.Errorf("size %d is not a whole number of KiB", int64(s))
+}
+
+// MemoryLimit is the memory limit of each of the exercise's test processes.
+func (e Exercise) MemoryLimit() int64 {
+	if e.Memory <= 0 {
+		return DefaultMemory
+	}
+	return int64(e.Memory)
 }
 
 // TestLimit is the exercise's per-test time limit.

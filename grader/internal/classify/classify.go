@@ -23,11 +23,14 @@ const (
 	Panic    = "panic"
 	Crash    = "crash"
 	Build    = "build"
+	// Memory: the test process went over its memory limit and the grader
+	// stopped it.
+	Memory = "memory"
 )
 
 // rank orders causes from most to least specific; when a test fails for
 // several reasons, the first in this list is reported.
-var rank = []string{Build, Deadlock, Race, Panic, Timeout, Crash, Leak, Fail}
+var rank = []string{Build, Memory, Deadlock, Race, Panic, Timeout, Crash, Leak, Fail}
 
 // MoreSpecific reports whether cause a outranks cause b.
 func MoreSpecific(a, b string) bool {
@@ -65,6 +68,9 @@ type Evidence struct {
 	// the one running at the end.
 	ExitCode int
 	Killed   bool
+	// MemoryLimit is set, to the limit in bytes, when the grader stopped the
+	// process because it used more memory than that.
+	MemoryLimit int64
 }
 
 // Classifier knows which files are the student's.
@@ -115,6 +121,8 @@ func (c Classifier) diagnose(ev Evidence) (string, string) {
 			add(Race, m[1]+c.at(out[strings.Index(out, m[0]):]))
 		case strings.Contains(m[1], "all goroutines are asleep"):
 			add(Deadlock, m[1])
+		case strings.Contains(m[1], "out of memory"):
+			add(Memory, m[1]+c.at(out[strings.Index(out, m[0]):]))
 		default:
 			add(Crash, m[1]+c.at(out[strings.Index(out, m[0]):]))
 		}
@@ -134,10 +142,13 @@ func (c Classifier) diagnose(ev Evidence) (string, string) {
 			add(Panic, "panic: "+panicValue(m[1])+c.at(rest))
 		}
 	}
-	if ev.Killed {
+	if ev.MemoryLimit > 0 {
+		add(Memory, fmt.Sprintf("the test used more than %s of memory; the grader stopped it", Bytes(ev.MemoryLimit)))
+	}
+	if ev.Killed && ev.MemoryLimit == 0 {
 		add(Timeout, "the test did not finish within its time limit; the grader stopped it")
 	}
-	if ev.End == nil && !ev.Killed && len(found) == 0 {
+	if ev.End == nil && !ev.Killed && ev.MemoryLimit == 0 && len(found) == 0 {
 		add(Crash, fmt.Sprintf("the test process ended during this test (exit status %d)", ev.ExitCode))
 	}
 	if ev.End != nil && !ev.End.Failed && !ev.Confirmed && len(found) == 0 {
@@ -228,4 +239,17 @@ func (c Classifier) at(text string) string {
 
 func (c Classifier) isStudentFile(path string) bool {
 	return filepath.Dir(path) == c.Dir && !strings.HasSuffix(path, "_test.go")
+}
+
+// Bytes writes a size for people: 2 GiB, 512 MiB, 64 KiB or 100 bytes.
+func Bytes(n int64) string {
+	for _, unit := range []struct {
+		name string
+		size int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
+		if n >= unit.size {
+			return strings.TrimSuffix(fmt.Sprintf("%.1f", float64(n)/float64(unit.size)), ".0") + " " + unit.name
+		}
+	}
+	return fmt.Sprintf("%d bytes", n)
 }

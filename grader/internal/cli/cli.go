@@ -15,6 +15,7 @@ import (
 
 	"github.com/concurrency-kit/kit/grader/internal/grade"
 	"github.com/concurrency-kit/kit/grader/internal/report"
+	"github.com/concurrency-kit/kit/grader/internal/sandbox"
 	"github.com/concurrency-kit/kit/grader/internal/verify"
 )
 
@@ -46,14 +47,15 @@ type App struct {
 
 // settings are the flags shared by the grading commands.
 type settings struct {
-	dir      string
-	json     bool
-	minScore float64
-	count    int
-	cpus     string
-	jobs     int
-	color    string
-	solution bool
+	dir       string
+	json      bool
+	minScore  float64
+	count     int
+	cpus      string
+	jobs      int
+	color     string
+	solution  bool
+	noSandbox bool
 }
 
 func (a *App) flags(name string, s *settings) *flag.FlagSet {
@@ -67,6 +69,7 @@ func (a *App) flags(name string, s *settings) *flag.FlagSet {
 	fs.IntVar(&s.jobs, "jobs", 0, "exercises graded at once (default: number of CPUs)")
 	fs.StringVar(&s.color, "color", "auto", "colour output: auto, always or never")
 	fs.BoolVar(&s.solution, "solutions", false, "grade the reference solutions instead of the exercises (nothing on disk changes)")
+	fs.BoolVar(&s.noSandbox, "no-sandbox", false, "run the tests without the sandbox (see grader/README.md)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), usage)
 		fs.PrintDefaults()
@@ -109,7 +112,14 @@ func (a *App) Run(ctx context.Context, args []string) int {
 		return a.fail(err)
 	}
 	names := fs.Args()
-	opts := grade.Options{Root: kit.Root, Module: Module, CPUs: cpus, Count: s.count, Jobs: s.jobs}
+	opts := grade.Options{Root: kit.Root, Kit: kit.Files, Module: Module, CPUs: cpus, Count: s.count, Jobs: s.jobs}
+	// The sandbox is set up once the arguments are known to be good.
+	openSandbox := func() (*sandbox.Sandbox, error) {
+		if s.noSandbox {
+			return sandbox.Disabled("--no-sandbox"), nil
+		}
+		return sandbox.New()
+	}
 
 	switch command {
 	case "hint":
@@ -128,6 +138,12 @@ func (a *App) Run(ctx context.Context, args []string) int {
 				return a.fail(err)
 			}
 		}
+		box, err := openSandbox()
+		if err != nil {
+			return a.fail(err)
+		}
+		defer box.Close()
+		opts.Sandbox = box
 		v := verify.Verifier{Root: kit.Root, Catalog: kit.Catalog, Options: opts, Log: a.Stdout}
 		ok, err := v.Run(ctx, names)
 		if err != nil {
@@ -150,6 +166,12 @@ func (a *App) Run(ctx context.Context, args []string) int {
 	if s.solution {
 		opts.Replace = grade.SolutionOverlay(kit.Root, selected)
 	}
+	box, err := openSandbox()
+	if err != nil {
+		return a.fail(err)
+	}
+	defer box.Close()
+	opts.Sandbox = box
 	doc, err := grade.Grade(ctx, opts)
 	if err != nil {
 		return a.fail(err)

@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/concurrency-kit/kit/grader/internal/sandbox"
 )
 
 // kitRoot is the root of the kit these tests are part of: the nearest folder
@@ -228,4 +230,11 @@ func TestOpenKitAndSelect(t *testing.T) {
 	require.Len(t, got, 2)
 	assert.Equal(t, "goroutines", got[0].Name)
 	assert.Equal(t, "transfer", got[1].Name)
+}
+
+// TestMain lets the test binary serve as the sandbox's setup program, as
+// the grader's own main does.
+func TestMain(m *testing.M) {
+	sandbox.MainIfRequested()
+	os.Exit(m.Run())
 }

@@ -3,22 +3,26 @@ package cli
 import (
 	"bufio"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/concurrency-kit/kit/exercises"
 	"github.com/concurrency-kit/kit/grader/catalog"
+	"github.com/concurrency-kit/kit/grader/internal/kitfiles"
 )
 
 // Module is the kit's module path; a folder whose go.mod declares another
 // module is not a kit.
-const Module = "github.com/concurrency-kit/kit"
+const Module = kitfiles.Module
 
-// Kit is a checkout of the course kit.
+// Kit is a checkout of the course kit to grade, with the kit's own files and
+// catalog, which come from the grader, never from the checkout.
 type Kit struct {
 	Root    string // absolute
 	Catalog *catalog.Catalog
+	Files   fs.FS // the kit's own files (package kitfiles)
 }
 
 // OpenKit checks that dir is the root of a kit and loads the catalog.
@@ -38,7 +42,11 @@ func OpenKit(dir string) (*Kit, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Kit{Root: root, Catalog: cat}, nil
+	files, err := kitfiles.FS()
+	if err != nil {
+		return nil, err
+	}
+	return &Kit{Root: root, Catalog: cat, Files: files}, nil
 }
 
 func moduleOf(goMod string) (string, error) {

@@ -1,15 +1,21 @@
-// Package grade grades a kit: it inspects each exercise's files, builds the
-// test binaries for the race run and the lock-order run, runs every test in
+// Package grade grades a kit: it reads the student's files of each exercise,
+// puts them with the kit's own files in a clean room, builds the test
+// binaries for the race run and the lock-order run there, runs every test in
 // every configuration asked for, and scores the results from the catalog.
 package grade
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"maps"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -18,7 +24,9 @@ import (
 	"github.com/concurrency-kit/kit/grader/internal/classify"
 	"github.com/concurrency-kit/kit/grader/internal/lockorder"
 	"github.com/concurrency-kit/kit/grader/internal/report"
+	"github.com/concurrency-kit/kit/grader/internal/room"
 	"github.com/concurrency-kit/kit/grader/internal/runner"
+	"github.com/concurrency-kit/kit/grader/internal/sandbox"
 	"github.com/concurrency-kit/kit/grader/internal/source"
 )
 
@@ -27,15 +35,23 @@ const maxTestOutput = 4000
 
 // Options say what to grade and how.
 type Options struct {
-	// Root is the kit's root folder (absolute).
+	// Root is the graded folder (absolute): a checkout of the kit. Only the
+	// student's files that the catalog lists are read from it.
 	Root string
+	// Kit holds the kit's own files (package kitfiles): the module files,
+	// the harness and every exercise's tests. Grades are built with these,
+	// never with the graded folder's copies.
+	Kit fs.FS
 	// Module is the kit's module path.
 	Module string
+	// Rooms is the folder the clean rooms are kept in ("" for the default,
+	// see room.DefaultBase).
+	Rooms string
 	// Exercises are the exercises to grade, in order.
 	Exercises []catalog.Exercise
-	// Replace maps a student file's absolute path to the file that stands
-	// in for it, "" to delete it: the self-check swaps in solutions and
-	// wrong fixtures this way. Nothing on disk changes.
+	// Replace maps a student file's absolute path under Root to the file
+	// that stands in for it, "" to leave it out: the self-check swaps in
+	// solutions and wrong fixtures this way. Nothing on disk changes.
 	Replace map[string]string
 	// CPUs are GOMAXPROCS values to run every test under (0: the default).
 	CPUs []int
@@ -43,6 +59,8 @@ type Options struct {
 	Count int
 	// Jobs is how many exercises run at once.
 	Jobs int
+	// Sandbox contains the test processes; nil runs them uncontained.
+	Sandbox *sandbox.Sandbox
 }
 
 // SolutionOverlay maps every student file of the exercises to the reference
@@ -71,25 +89,43 @@ func Grade(ctx context.Context, opts Options) (*report.Document, error) {
 	if opts.Jobs < 1 {
 		opts.Jobs = runtime.NumCPU()
 	}
+	if opts.Rooms == "" {
+		opts.Rooms = room.DefaultBase()
+	}
 	work, err := os.MkdirTemp("", "kit-grader-")
 	if err != nil {
 		return nil, fmt.Errorf("make work folder: %w", err)
 	}
 	defer os.RemoveAll(work)
+	clean, err := room.Open(opts.Rooms)
+	if err != nil {
+		return nil, err
+	}
+	defer clean.Close()
 
+	files, err := kitFiles(opts.Kit)
+	if err != nil {
+		return nil, err
+	}
 	exercises := make([]*exerciseRun, len(opts.Exercises))
 	var buildable []*exerciseRun
 	for i, ex := range opts.Exercises {
-		run, err := prepare(opts, ex)
+		run, err := prepare(opts, clean.Dir, ex)
 		if err != nil {
 			return nil, err
 		}
 		exercises[i] = run
+		for name, data := range run.files {
+			files[path.Join(ex.Path(), name)] = data
+		}
 		if run.refused == "" {
 			buildable = append(buildable, run)
 		}
 	}
-	if err := buildAll(ctx, opts, buildable, work); err != nil {
+	if err := clean.Fill(files); err != nil {
+		return nil, err
+	}
+	if err := buildAll(ctx, opts, clean.Dir, buildable, work); err != nil {
 		return nil, err
 	}
 
@@ -110,6 +146,14 @@ func Grade(ctx context.Context, opts Options) (*report.Document, error) {
 		return nil, err
 	}
 	doc.Exercises = results
+	doc.ChangedKitFiles, doc.IgnoredFiles, err = compareWithKit(opts, files)
+	if err != nil {
+		return nil, err
+	}
+	doc.Sandbox = "unsandboxed"
+	if opts.Sandbox.Enabled() {
+		doc.Sandbox = "sandboxed"
+	}
 	doc.Finish()
 	return doc, nil
 }
@@ -117,53 +161,148 @@ func Grade(ctx context.Context, opts Options) (*report.Document, error) {
 // exerciseRun is one exercise on its way through grading.
 type exerciseRun struct {
 	ex         catalog.Exercise
-	dir        string // absolute exercise folder
+	dir        string // the exercise's folder in the clean room
 	importPath string
 	tests      []string
-	files      []string // the student's files (absolute paths)
-	refused    string   // why the files cannot be built, "" when they can
+	files      map[string][]byte // the student's files by base name
+	refused    string            // why the files cannot be built, "" when they can
 	binaries   map[runner.Mode]runner.Binary
 }
 
-func prepare(opts Options, ex catalog.Exercise) (*exerciseRun, error) {
-	dir := filepath.Join(opts.Root, filepath.FromSlash(ex.Path()))
-	run := &exerciseRun{ex: ex, dir: dir, importPath: opts.Module + "/" + ex.Path(), binaries: map[runner.Mode]runner.Binary{}}
-	folder, err := source.Inspect(dir, source.Rules{
-		TestFile: ex.TestFile, AllowedImports: ex.AllowedImports(), Replace: opts.Replace,
-	})
-	var refusal *source.Refusal
-	switch {
-	case errors.As(err, &refusal):
-		run.refused = refusal.Error()
-		tests, terr := source.TestFunctions(filepath.Join(dir, ex.TestFile))
-		if terr != nil {
-			return nil, fmt.Errorf("exercise %s: %w", ex.Name, terr)
-		}
-		run.tests = tests
-	case err != nil:
+// prepare reads the exercise's tests from the kit and the student's files
+// from the graded folder (or what opts.Replace puts in their place), and
+// checks the files against the exercise's rules.
+func prepare(opts Options, roomDir string, ex catalog.Exercise) (*exerciseRun, error) {
+	run := &exerciseRun{
+		ex: ex, dir: filepath.Join(roomDir, filepath.FromSlash(ex.Path())), importPath: opts.Module + "/" + ex.Path(),
+		files: map[string][]byte{}, binaries: map[runner.Mode]runner.Binary{},
+	}
+	testSrc, err := fs.ReadFile(opts.Kit, path.Join(ex.Path(), ex.TestFile))
+	if err != nil {
+		return nil, fmt.Errorf("exercise %s: the grader has no copy of its tests: %w", ex.Name, err)
+	}
+	if run.tests, err = source.TestFunctions(ex.TestFile, testSrc); err != nil {
 		return nil, fmt.Errorf("exercise %s: %w", ex.Name, err)
-	default:
-		run.tests, run.files = folder.Tests, folder.StudentFiles
+	}
+	for _, name := range ex.Files {
+		onDisk := filepath.Join(opts.Root, filepath.FromSlash(ex.Path()), name)
+		backing, replaced := opts.Replace[onDisk]
+		if replaced && backing == "" {
+			continue
+		}
+		if !replaced {
+			backing = onDisk
+		}
+		data, err := source.ReadStudentFile(backing, name)
+		if err == nil {
+			err = source.Check(name, data, ex.AllowedImports())
+		}
+		var refusal *source.Refusal
+		switch {
+		case errors.As(err, &refusal):
+			run.refused = refusal.Error()
+			return run, nil
+		case err != nil:
+			return nil, fmt.Errorf("exercise %s: %w", ex.Name, err)
+		}
+		run.files[name] = data
 	}
 	return run, nil
 }
 
+// kitFiles reads every file of the kit into a map for the clean room.
+func kitFiles(kit fs.FS) (map[string][]byte, error) {
+	files := map[string][]byte{}
+	err := fs.WalkDir(kit, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		files[name], err = fs.ReadFile(kit, name)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read the kit's files: %w", err)
+	}
+	return files, nil
+}
+
+// compareWithKit lists the kit files that the graded folder holds in another
+// version (or lacks), and the files in the graded exercise folders that no
+// grade reads. Neither changes a score: the kit's copies are used and the
+// other files are left out. Only the kit files a grade of these exercises
+// uses are compared: the shared ones and the graded exercises' tests.
+func compareWithKit(opts Options, files map[string][]byte) (changed, ignored []string, err error) {
+	graded := map[string]catalog.Exercise{}
+	for _, ex := range opts.Exercises {
+		graded[ex.Path()] = ex
+	}
+	err = fs.WalkDir(opts.Kit, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		dir := path.Dir(name)
+		if _, ok := graded[dir]; !ok && strings.HasPrefix(dir, "exercises/") && !strings.HasPrefix(dir, "exercises/internal") {
+			return nil // another exercise's tests
+		}
+		if strings.HasSuffix(name, "_test.go") && strings.HasPrefix(dir, "exercises/internal") {
+			return nil // the harness's own tests are not part of a grade
+		}
+		theirs, err := os.ReadFile(filepath.Join(opts.Root, filepath.FromSlash(name)))
+		if err != nil || !bytes.Equal(theirs, files[name]) {
+			changed = append(changed, name)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("compare with the kit's files: %w", err)
+	}
+	for dir, ex := range graded {
+		entries, err := os.ReadDir(filepath.Join(opts.Root, filepath.FromSlash(dir)))
+		if err != nil {
+			continue // a missing folder shows as missing files
+		}
+		for _, e := range entries {
+			name := path.Join(dir, e.Name())
+			if _, kit := files[name]; kit || slices.Contains(ex.Files, e.Name()) || e.Name() == "README.md" {
+				continue
+			}
+			if strings.HasSuffix(e.Name(), ".go") || buildsWithGo(e.Name()) {
+				ignored = append(ignored, name)
+			}
+		}
+	}
+	slices.Sort(ignored)
+	return changed, ignored, nil
+}
+
+// buildsWithGo reports whether the go command would compile or link the file
+// into a package if it stood in a package folder (assembly, cgo sources,
+// object files): such a file is worth telling the student it was left out.
+func buildsWithGo(name string) bool {
+	switch filepath.Ext(name) {
+	case ".s", ".S", ".sx", ".c", ".cc", ".cpp", ".cxx", ".h", ".hh", ".hpp", ".hxx",
+		".m", ".f", ".F", ".for", ".f90", ".swig", ".swigcxx", ".syso":
+		return true
+	}
+	return false
+}
+
 // buildAll builds every exercise's binaries, one go command per mode.
-func buildAll(ctx context.Context, opts Options, runs []*exerciseRun, work string) error {
+func buildAll(ctx context.Context, opts Options, roomDir string, runs []*exerciseRun, work string) error {
 	if len(runs) == 0 {
 		return nil
 	}
-	lockOverlay, err := lockOrderOverlay(opts, runs, filepath.Join(work, "lockorder-src"))
+	lockOverlay, err := lockOrderOverlay(runs, filepath.Join(work, "lockorder-src"))
 	if err != nil {
 		return err
 	}
-	overlays := map[runner.Mode]map[string]string{runner.RaceMode: opts.Replace, runner.LockOrderMode: lockOverlay}
+	overlays := map[runner.Mode]map[string]string{runner.RaceMode: nil, runner.LockOrderMode: lockOverlay}
 	pkgs := make([]runner.Package, len(runs))
 	for i, r := range runs {
 		pkgs[i] = runner.Package{ImportPath: r.importPath, Dir: r.dir}
 	}
 	for _, mode := range []runner.Mode{runner.RaceMode, runner.LockOrderMode} {
-		bins, err := runner.Build(ctx, opts.Root, pkgs, mode, overlays[mode], filepath.Join(work, string(mode)))
+		bins, err := runner.Build(ctx, roomDir, pkgs, mode, overlays[mode], filepath.Join(work, string(mode)))
 		if err != nil {
 			return fmt.Errorf("build %s binaries: %w", mode, err)
 		}
@@ -175,30 +314,20 @@ func buildAll(ctx context.Context, opts Options, runs []*exerciseRun, work strin
 }
 
 // lockOrderOverlay rewrites every student file for the lock-order run.
-func lockOrderOverlay(opts Options, runs []*exerciseRun, dir string) (map[string]string, error) {
+func lockOrderOverlay(runs []*exerciseRun, dir string) (map[string]string, error) {
 	overlay := map[string]string{}
-	for path, backing := range opts.Replace {
-		overlay[path] = backing
-	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("make rewrite folder: %w", err)
 	}
 	for _, r := range runs {
-		for i, path := range r.files {
-			backing := path
-			if b, ok := opts.Replace[path]; ok {
-				backing = b
-			}
-			src, err := os.ReadFile(backing)
-			if err != nil {
-				return nil, fmt.Errorf("read %s: %w", backing, err)
-			}
-			rewritten, err := lockorder.Rewrite(path, src)
+		for _, name := range slices.Sorted(maps.Keys(r.files)) {
+			path := filepath.Join(r.dir, name)
+			rewritten, err := lockorder.Rewrite(path, r.files[name])
 			if err != nil {
 				r.refused = err.Error()
 				continue
 			}
-			out := filepath.Join(dir, fmt.Sprintf("%s-%d-%s", r.ex.Dir, i, filepath.Base(path)))
+			out := filepath.Join(dir, r.ex.Dir+"-"+name)
 			if err := os.WriteFile(out, rewritten, 0o644); err != nil {
 				return nil, fmt.Errorf("write rewritten file: %w", err)
 			}
@@ -230,7 +359,10 @@ func (r *exerciseRun) grade(ctx context.Context, opts Options) (report.Exercise,
 		for _, cpu := range opts.CPUs {
 			for range opts.Count {
 				for _, mode := range []runner.Mode{runner.RaceMode, runner.LockOrderMode} {
-					x := runner.Execution{Binary: r.binaries[mode].Path, Dir: r.dir, Tests: r.tests, Limit: r.ex.TestLimit()}
+					x := runner.Execution{
+						Binary: r.binaries[mode].Path, Dir: r.dir, Tests: r.tests, Limit: r.ex.TestLimit(),
+						Memory: r.ex.MemoryLimit(), Sandbox: opts.Sandbox,
+					}
 					if mode == runner.LockOrderMode {
 						x.Env = append(x.Env, event.LockOrderEnv+"=1")
 					}

@@ -2,50 +2,119 @@ package grade
 
 import (
 	"context"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"testing"
+	"testing/fstest"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/concurrency-kit/kit/exercises"
 	"github.com/concurrency-kit/kit/grader/catalog"
+	"github.com/concurrency-kit/kit/grader/internal/kitfiles"
 	"github.com/concurrency-kit/kit/grader/internal/report"
+	"github.com/concurrency-kit/kit/grader/internal/sandbox"
 )
 
-// kitRoot is the repository's root: the folder above with a go.mod.
-func kitRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for !fileExists(filepath.Join(dir, "go.mod")) {
-		parent := filepath.Dir(dir)
-		require.NotEqual(t, parent, dir, "no go.mod above the test")
-		dir = parent
+// TestMain lets the test binary serve as the sandbox's setup program, as
+// the grader's own main does.
+func TestMain(m *testing.M) {
+	sandbox.MainIfRequested()
+	os.Exit(m.Run())
+}
+
+// The grader's tests grade a fake kit: the real harness and module files,
+// with two tiny exercises (testdata/fakekit) in place of the course, so that
+// a change to the course never breaks them.
+var (
+	fakeExercise = catalog.Exercise{
+		Name: "fake", Dir: "90_fake", Row: 90, Seed: "test", Points: 10, Hint: "test",
+		Files: []string{"fake.go"}, TestFile: "fake_test.go",
+		Limit: catalog.Duration(2 * time.Second), Memory: 256 << 20,
 	}
-	return dir
-}
+	otherExercise = catalog.Exercise{
+		Name: "other", Dir: "91_other", Row: 91, Seed: "test", Points: 10, Hint: "test",
+		Files: []string{"other.go"}, TestFile: "other_test.go",
+	}
+)
 
-func fileExists(path string) bool {
-	_, err := os.Stat(path)
-	return err == nil
-}
-
-func exercise(t *testing.T, name string) catalog.Exercise {
+// fakeKit is the kit's files plus the fake exercises' tests.
+func fakeKit(t *testing.T) fs.FS {
 	t.Helper()
-	cat, err := catalog.Parse(exercises.CatalogJSON)
+	kit, err := kitfiles.FS()
 	require.NoError(t, err)
-	ex, ok := cat.Lookup(name)
-	require.True(t, ok, name)
-	return ex
+	files := fstest.MapFS{}
+	require.NoError(t, fs.WalkDir(kit, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(kit, name)
+		files[name] = &fstest.MapFile{Data: data}
+		return err
+	}))
+	for _, ex := range []catalog.Exercise{fakeExercise, otherExercise} {
+		data, err := os.ReadFile(filepath.Join("testdata", "fakekit", "exercises", ex.Dir, ex.TestFile))
+		require.NoError(t, err)
+		files[path.Join(ex.Path(), ex.TestFile)] = &fstest.MapFile{Data: data}
+	}
+	return files
 }
 
-func fixture(t *testing.T, name string) string {
+// checkout writes a graded folder as a student's clone would be: every kit
+// file, the stubs, and then answers (a path in the folder -> a file in
+// testdata/answers) in place of the stubs.
+func checkout(t *testing.T, kit fs.FS, answers map[string]string) string {
 	t.Helper()
-	path, err := filepath.Abs(filepath.Join("testdata", name))
+	root := t.TempDir()
+	write := func(name string, data []byte) {
+		full := filepath.Join(root, filepath.FromSlash(name))
+		require.NoError(t, os.MkdirAll(filepath.Dir(full), 0o755))
+		require.NoError(t, os.WriteFile(full, data, 0o644))
+	}
+	require.NoError(t, fs.WalkDir(kit, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(kit, name)
+		write(name, data)
+		return err
+	}))
+	for _, ex := range []catalog.Exercise{fakeExercise, otherExercise} {
+		stub, err := os.ReadFile(filepath.Join("testdata", "fakekit", "exercises", ex.Dir, ex.Files[0]))
+		require.NoError(t, err)
+		write(path.Join(ex.Path(), ex.Files[0]), stub)
+	}
+	for name, answer := range answers {
+		data, err := os.ReadFile(filepath.Join("testdata", "answers", answer))
+		require.NoError(t, err)
+		write(name, data)
+	}
+	return root
+}
+
+// gradeFolder grades both fake exercises of the folder root.
+func gradeFolder(t *testing.T, kit fs.FS, root string, box *sandbox.Sandbox) *report.Document {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	doc, err := Grade(ctx, Options{
+		Root: root, Kit: kit, Module: kitfiles.Module, Sandbox: box,
+		Exercises: []catalog.Exercise{fakeExercise, otherExercise},
+	})
 	require.NoError(t, err)
-	return path
+	require.Len(t, doc.Exercises, 2)
+	return doc
+}
+
+func newSandbox(t *testing.T) *sandbox.Sandbox {
+	t.Helper()
+	box, err := sandbox.New()
+	require.NoError(t, err)
+	t.Cleanup(func() { box.Close() })
+	return box
 }
 
 // statuses maps test name -> "pass" or the failure's cause.
@@ -61,73 +130,131 @@ func statuses(e report.Exercise) map[string]string {
 	return out
 }
 
-// TestGradeIsolatesHangsAndPanics grades an answer whose RunAll hangs on one
-// input and whose Map panics in a goroutine on another: the hang fails its
-// test with timeout, the panic fails its test with panic, and every other
-// test still passes.
-func TestGradeIsolatesHangsAndPanics(t *testing.T) {
-	root := kitRoot(t)
-	ex := exercise(t, "goroutines")
-	ex.Limit = catalog.Duration(2 * time.Second)
-	doc, err := Grade(context.Background(), Options{
-		Root: root, Module: "github.com/concurrency-kit/kit", Exercises: []catalog.Exercise{ex},
-		Replace: map[string]string{filepath.Join(root, "exercises", ex.Dir, ex.Files[0]): fixture(t, "isolation.go")},
-	})
-	require.NoError(t, err)
-	got := statuses(doc.Exercises[0])
-	for name, status := range got {
-		switch name {
-		case "TestRunAllRunsEveryTaskOnce":
-			require.Equal(t, "timeout", status, name)
-		case "TestMapPassesEachInputToItsOwnCall":
-			require.Equal(t, "panic", status, name)
-		default:
-			require.Equal(t, report.Pass, status, "%s must not pay for another test's hang or panic", name)
-		}
-	}
-}
+const fakeAnswer = "exercises/90_fake/fake.go"
 
-// TestGradeResistsForgedOutput: printing passing lines, raw or framed,
-// creates no pass.
-func TestGradeResistsForgedOutput(t *testing.T) {
-	root := kitRoot(t)
-	ex := exercise(t, "goroutines")
-	doc, err := Grade(context.Background(), Options{
-		Root: root, Module: "github.com/concurrency-kit/kit", Exercises: []catalog.Exercise{ex},
-		Replace: map[string]string{filepath.Join(root, "exercises", ex.Dir, ex.Files[0]): fixture(t, "forgery.go")},
-	})
-	require.NoError(t, err)
-	got := statuses(doc.Exercises[0])
-	for _, name := range []string{"TestRunAllRunsTasksConcurrently", "TestMapPutsResultsInInputOrder", "TestMapPassesEachInputToItsOwnCall"} {
-		require.NotEqual(t, report.Pass, got[name], name)
-	}
-}
-
-// TestGradeBuildFailuresStayInTheirExercise: a refused import and a compile
-// error each score their exercise zero with cause build; another exercise
-// graded in the same run is unaffected.
-func TestGradeBuildFailuresStayInTheirExercise(t *testing.T) {
-	root := kitRoot(t)
-	broken := exercise(t, "goroutines")
-	other := exercise(t, "transfer")
-	for _, tc := range []struct{ fixture, message string }{
-		{"forbidden.go", `import "os" is not allowed`},
-		{"broken.go", "too many return values"},
-	} {
-		t.Run(tc.fixture, func(t *testing.T) {
-			replace := SolutionOverlay(root, []catalog.Exercise{other})
-			replace[filepath.Join(root, "exercises", broken.Dir, broken.Files[0])] = fixture(t, tc.fixture)
-			doc, err := Grade(context.Background(), Options{
-				Root: root, Module: "github.com/concurrency-kit/kit",
-				Exercises: []catalog.Exercise{broken, other}, Replace: replace,
-			})
-			require.NoError(t, err)
-			require.Zero(t, doc.Exercises[0].Score)
+// TestGradeTellsEveryCauseApart grades an answer that fails each test in
+// its own way: each test gets its own cause, and the faults cost nothing to
+// the test that passes or to the other exercise. It runs with the sandbox
+// and without: the memory limit holds either way.
+func TestGradeTellsEveryCauseApart(t *testing.T) {
+	kit := fakeKit(t)
+	root := checkout(t, kit, map[string]string{fakeAnswer: "faults.go", "exercises/91_other/other.go": "other_correct.go"})
+	for _, box := range []*sandbox.Sandbox{newSandbox(t), sandbox.Disabled("test")} {
+		t.Run("sandboxed="+boolWord(box.Enabled()), func(t *testing.T) {
+			doc := gradeFolder(t, kit, root, box)
+			assert.Equal(t, map[string]string{
+				"TestPass": report.Pass, "TestFail": "fail", "TestRace": "race", "TestLeak": "leak",
+				"TestDeadlock": "deadlock", "TestTimeout": "timeout", "TestPanic": "panic",
+				"TestCrash": "crash", "TestMemory": "memory",
+			}, statuses(doc.Exercises[0]))
+			assert.True(t, doc.Exercises[1].Done(), "the other exercise keeps its marks")
+			assert.Empty(t, doc.ChangedKitFiles)
 			for _, test := range doc.Exercises[0].Tests {
-				require.Equal(t, "build", test.Cause, test.Name)
-				require.Contains(t, test.Message, tc.message)
+				if test.Cause == "memory" {
+					assert.Contains(t, test.Message, "more than 256 MiB")
+				}
 			}
-			require.True(t, doc.Exercises[1].Done(), "the other exercise must keep full marks")
 		})
 	}
+}
+
+func boolWord(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// TestGradeUsesOnlyTheStudentsFiles: a fork that edits the tests, the
+// harness and the module files, adds go.work, vendor/, a replace directive,
+// its own test file and assembly, gets nothing from it: the kit's copies are
+// used, the extra files are left out, and the student is told which.
+func TestGradeUsesOnlyTheStudentsFiles(t *testing.T) {
+	kit := fakeKit(t)
+	cheats := map[string]string{
+		// Every test returns at once: the unchanged stub would pass them.
+		"exercises/90_fake/fake_test.go":        "package fake_test\n\nimport \"testing\"\n\nfunc TestPass(t *testing.T) {}\nfunc TestFail(t *testing.T) {}\n",
+		"exercises/internal/harness/harness.go": "package harness\n\nimport \"testing\"\n\nfunc Setup(t *testing.T) {}\n",
+		"go.mod":                                "module github.com/concurrency-kit/kit\n\ngo 1.26\n\nreplace github.com/stretchr/testify => ./fakes/testify\n",
+		"go.work":                               "go 1.26\n\nuse ./nowhere\n",
+		"vendor/modules.txt":                    "# nothing\n",
+		"exercises/90_fake/extra_test.go":       "package fake\n\nimport \"testing\"\n\nfunc TestMain(m *testing.M) {}\n",
+		"exercises/90_fake/fast_amd64.s":        "TEXT ·f(SB),0,$0\n",
+		"exercises/90_fake/helper.go":           "package fake\n\nfunc init() { panic(1) }\n",
+	}
+	for _, tc := range []struct {
+		name   string
+		answer string // "" for the stub
+		score  float64
+	}{
+		{"the unchanged stub scores nothing", "", 0},
+		{"a correct answer keeps full marks", "correct.go", 10},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			answers := map[string]string{}
+			if tc.answer != "" {
+				answers[fakeAnswer] = tc.answer
+			}
+			root := checkout(t, kit, answers)
+			for name, content := range cheats {
+				full := filepath.Join(root, filepath.FromSlash(name))
+				require.NoError(t, os.MkdirAll(filepath.Dir(full), 0o755))
+				require.NoError(t, os.WriteFile(full, []byte(content), 0o644))
+			}
+			doc := gradeFolder(t, kit, root, newSandbox(t))
+			assert.Equal(t, tc.score, doc.Exercises[0].Score)
+			assert.Len(t, doc.Exercises[0].Tests, 9, "the kit's tests, all of them")
+			assert.Equal(t, []string{"exercises/90_fake/fake_test.go", "exercises/internal/harness/harness.go", "go.mod"}, doc.ChangedKitFiles)
+			assert.Equal(t, []string{"exercises/90_fake/extra_test.go", "exercises/90_fake/fast_amd64.s", "exercises/90_fake/helper.go"}, doc.IgnoredFiles)
+		})
+	}
+}
+
+// TestGradeRefusesStudentFiles: a file that breaks the rules, or is not a
+// plain file, scores its exercise zero with cause build and a message that
+// names the file; the other exercise is not affected. None of them hangs.
+func TestGradeRefusesStudentFiles(t *testing.T) {
+	kit := fakeKit(t)
+	tests := []struct {
+		name    string
+		answer  string
+		link    string // the student file is a symbolic link to this
+		message string
+	}{
+		{name: "go:norace hides races", answer: "norace.go", message: "fake.go:7: //go:norace is not allowed"},
+		{name: "forbidden import", answer: "forbidden.go", message: `fake.go:4: import "os" is not allowed`},
+		{name: "compile error", answer: "broken.go", message: "cannot use \"42\""},
+		{name: "link to an endless device", link: "/dev/zero", message: "fake.go: the file is a symbolic link"},
+		{name: "link to another file", link: "/etc/hostname", message: "symbolic link"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			answers := map[string]string{"exercises/91_other/other.go": "other_correct.go"}
+			if tt.answer != "" {
+				answers[fakeAnswer] = tt.answer
+			}
+			root := checkout(t, kit, answers)
+			if tt.link != "" {
+				student := filepath.Join(root, filepath.FromSlash(fakeAnswer))
+				require.NoError(t, os.Remove(student))
+				require.NoError(t, os.Symlink(tt.link, student))
+			}
+			doc := gradeFolder(t, kit, root, newSandbox(t))
+			assert.Zero(t, doc.Exercises[0].Score)
+			for _, test := range doc.Exercises[0].Tests {
+				assert.Equal(t, "build", test.Cause, test.Name)
+				assert.Contains(t, test.Message, tt.message, test.Name)
+			}
+			assert.True(t, doc.Exercises[1].Done(), "the other exercise keeps its marks")
+		})
+	}
+}
+
+// TestGradeResistsForgedOutput: printing passing lines, raw, framed or as
+// result records, creates no pass.
+func TestGradeResistsForgedOutput(t *testing.T) {
+	kit := fakeKit(t)
+	root := checkout(t, kit, map[string]string{fakeAnswer: "forgery.go"})
+	doc := gradeFolder(t, kit, root, newSandbox(t))
+	assert.Zero(t, doc.Exercises[0].Passed)
 }

@@ -16,6 +16,17 @@ type Document struct {
 	Score     float64    `json:"score"`
 	MaxScore  float64    `json:"max_score"`
 	Exercises []Exercise `json:"exercises"`
+	// ChangedKitFiles are the kit's files (tests, harness, module files,
+	// catalog) that the graded folder holds in another version or lacks,
+	// relative to its root. The grade used the kit's own copies.
+	ChangedKitFiles []string `json:"changed_kit_files,omitempty"`
+	// IgnoredFiles are files in the graded exercise folders that the go
+	// command would build but the grade left out: only the files the
+	// catalog lists as the student's are graded.
+	IgnoredFiles []string `json:"ignored_files,omitempty"`
+	// Sandbox says how the test processes were contained: "sandbox" or
+	// "unsandboxed" (see grader/README.md).
+	Sandbox string `json:"sandbox,omitempty"`
 }
 
 // Exercise is one exercise's result.

@@ -62,9 +62,25 @@ func WriteText(w io.Writer, d *Document, opts TextOptions) error {
 			}
 		}
 	}
+	writeNotes(&b, d, p)
 	fmt.Fprintf(&b, "%sTotal: %s / %s%s\n", p.bold, num(d.Score), num(d.MaxScore), p.reset)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeNotes tells the student what the grade did not take from their
+// folder, and how the tests were contained.
+func writeNotes(b *strings.Builder, d *Document, p palette) {
+	for _, f := range d.ChangedKitFiles {
+		fmt.Fprintf(b, "%snote:%s %s differs from the kit's copy; the kit's was used.\n", p.yellow, p.reset, f)
+		fmt.Fprintf(b, "      Restore it: git checkout -- %s\n", f)
+	}
+	for _, f := range d.IgnoredFiles {
+		fmt.Fprintf(b, "%snote:%s %s was not graded: only the files the exercise lists count.\n", p.yellow, p.reset, f)
+	}
+	if d.Sandbox == "unsandboxed" {
+		fmt.Fprintf(b, "%snote: the tests ran without the sandbox (see grader/README.md).%s\n", p.dim, p.reset)
+	}
 }
 
 // num prints a score without needless decimals.

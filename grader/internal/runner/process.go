@@ -1,9 +1,7 @@
 package runner
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +14,7 @@ import (
 	"time"
 
 	"github.com/concurrency-kit/kit/grader/event"
+	"github.com/concurrency-kit/kit/grader/internal/sandbox"
 )
 
 // maxOutput bounds the output kept from one test process.
@@ -26,14 +25,25 @@ const maxOutput = 1 << 20
 // goroutine dump).
 const backstopGrace = 5 * time.Second
 
+// drainTime bounds how long the grader reads a test process's pipes after
+// the process has ended: what it wrote is already buffered and is read at
+// once; a pipe still held open by something else is abandoned then.
+const drainTime = time.Second
+
+// pollInterval is how often a running process's time and memory are checked.
+const pollInterval = 50 * time.Millisecond
+
 // Process is what one run of a test binary left behind.
 type Process struct {
-	Records  []event.Record // from the result channel, in order
+	Records  []event.Record // from the result channel, in order, as far as they fit the run
 	Output   string         // stdout and stderr, interleaved as written
 	ExitCode int            // -1 when killed by a signal
 	// Killed is set when the grader ended the process because a test ran
 	// past its limit and the harness did not end it.
 	Killed bool
+	// MemoryLimit is set (to the limit) when the grader ended the process
+	// because it used more memory than its limit.
+	MemoryLimit int64
 	// Clean is set when the test binary exited by itself with status 0 or 1,
 	// the statuses of a test run that completed.
 	Clean bool
@@ -46,11 +56,18 @@ type Execution struct {
 	Tests  []string // the top-level tests to run, in order
 	Env    []string // added to the grader's environment
 	Limit  time.Duration
+	// Memory is the most resident memory, in bytes, the process and the
+	// processes it starts may use together; 0 for no limit.
+	Memory int64
+	// Sandbox contains the process (nil or disabled: it runs uncontained,
+	// in a process group of its own).
+	Sandbox *sandbox.Sandbox
 }
 
 // Execute runs the binary once for the given tests. Every process runs in
-// its own process group, which is killed when the run ends, so nothing the
-// tests started outlives it.
+// its own process group (and, where the sandbox is enabled, its own PID
+// namespace), which is killed when the run ends, so nothing the tests
+// started outlives it.
 func Execute(ctx context.Context, x Execution) (*Process, error) {
 	results, resultsWriter, err := os.Pipe()
 	if err != nil {
@@ -65,59 +82,48 @@ func Execute(ctx context.Context, x Execution) (*Process, error) {
 	defer output.Close()
 
 	overall := time.Duration(len(x.Tests))*(x.Limit+backstopGrace) + 30*time.Second
-	cmd := exec.Command(x.Binary,
-		"-test.run", "^("+strings.Join(x.Tests, "|")+")$",
+	policy := sandbox.Policy{ReadOnly: []string{x.Binary, x.Dir}, Dir: x.Dir}
+	cmd, err := x.Sandbox.Command(policy, x.Binary, []string{
+		"-test.run", "^(" + strings.Join(x.Tests, "|") + ")$",
 		"-test.v", "-test.count=1", "-test.paniconexit0",
 		"-test.timeout", overall.String(),
-	)
-	cmd.Dir = x.Dir
+	})
+	if err != nil {
+		resultsWriter.Close()
+		outputWriter.Close()
+		return nil, err
+	}
 	cmd.Env = append(testEnv(), x.Env...)
 	cmd.Env = append(cmd.Env, event.FDEnv+"=3", event.LimitEnv+"="+x.Limit.String())
 	cmd.ExtraFiles = []*os.File{resultsWriter}
 	cmd.Stdout = outputWriter
 	cmd.Stderr = outputWriter
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	err = cmd.Start()
 	resultsWriter.Close()
 	outputWriter.Close()
 	if err != nil {
 		return nil, fmt.Errorf("start test binary: %w", err)
 	}
-	group := cmd.Process.Pid
-	defer syscall.Kill(-group, syscall.SIGKILL)
+	pid := cmd.Process.Pid
+	killAll := func() {
+		syscall.Kill(-pid, syscall.SIGKILL)
+		syscall.Kill(pid, syscall.SIGKILL)
+	}
+	defer killAll()
 
 	p := &Process{}
+	records := newResultReader(results, x.Tests)
 	var (
-		mu        sync.Mutex
-		testStart time.Time // when the running test started; zero between tests
-		readers   sync.WaitGroup
-		outBuf    strings.Builder
+		copier sync.WaitGroup
+		outBuf strings.Builder
 	)
-	readers.Go(func() {
-		scanner := bufio.NewScanner(results)
-		scanner.Buffer(make([]byte, 64<<10), 8<<20)
-		for scanner.Scan() {
-			var r event.Record
-			if json.Unmarshal(scanner.Bytes(), &r) != nil {
-				continue
-			}
-			mu.Lock()
-			p.Records = append(p.Records, r)
-			if r.Kind == event.Start {
-				testStart = time.Now()
-			} else {
-				testStart = time.Time{}
-			}
-			mu.Unlock()
-		}
-	})
-	readers.Go(func() {
+	copier.Go(func() {
 		io.Copy(&limitedWriter{w: &outBuf, n: maxOutput}, output)
 	})
 
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
-	ticker := time.NewTicker(100 * time.Millisecond)
+	ticker := time.NewTicker(pollInterval)
 	defer ticker.Stop()
 	var waitErr error
 wait:
@@ -126,30 +132,41 @@ wait:
 		case waitErr = <-done:
 			break wait
 		case <-ctx.Done():
-			syscall.Kill(-group, syscall.SIGKILL)
+			killAll()
 			<-done
 			return nil, ctx.Err()
 		case <-ticker.C:
-			mu.Lock()
-			overdue := !testStart.IsZero() && time.Since(testStart) > x.Limit+backstopGrace
-			mu.Unlock()
-			if overdue && !p.Killed {
+			if x.Memory > 0 && p.MemoryLimit == 0 {
+				if used, err := sandbox.TreeMemory(pid); err == nil && used > x.Memory {
+					p.MemoryLimit = x.Memory
+					killAll()
+				}
+			}
+			started := records.runningSince()
+			overdue := !started.IsZero() && time.Since(started) > x.Limit+backstopGrace
+			if overdue && !p.Killed && p.MemoryLimit == 0 {
 				p.Killed = true
 				// SIGQUIT makes the Go runtime print every goroutine's stack.
-				syscall.Kill(group, syscall.SIGQUIT)
-				time.AfterFunc(2*time.Second, func() { syscall.Kill(-group, syscall.SIGKILL) })
+				syscall.Kill(pid, syscall.SIGQUIT)
+				time.AfterFunc(2*time.Second, killAll)
 			}
 		}
 	}
-	syscall.Kill(-group, syscall.SIGKILL) // children the tests left behind
-	readers.Wait()
+	// The process has been reaped: kill what it left behind, then read only
+	// what is already in the pipes. Records that come later, from a process
+	// that escaped or holds the pipe, are not the test's and are not read;
+	// output is read for a moment at most.
+	killAll()
+	p.Records = records.finish()
+	output.SetReadDeadline(time.Now().Add(drainTime))
+	copier.Wait()
 	p.Output = outBuf.String()
 	p.ExitCode = cmd.ProcessState.ExitCode()
 	var exitErr *exec.ExitError
 	if waitErr != nil && !errors.As(waitErr, &exitErr) {
 		return nil, fmt.Errorf("wait for test binary: %w", waitErr)
 	}
-	p.Clean = !p.Killed && (p.ExitCode == 0 || p.ExitCode == 1)
+	p.Clean = !p.Killed && p.MemoryLimit == 0 && (p.ExitCode == 0 || p.ExitCode == 1)
 	return p, nil
 }
 

@@ -3,15 +3,19 @@ package runner
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/concurrency-kit/kit/grader/event"
 	"github.com/concurrency-kit/kit/grader/internal/classify"
+	"github.com/concurrency-kit/kit/grader/internal/sandbox"
 )
 
 // fakeBinary writes a shell script that stands in for a test binary: it is
@@ -90,7 +94,7 @@ func TestRunTests(t *testing.T) {
 		{
 			name: "tests that cannot start",
 			script: `'^(TestA|TestB)$') start TestA; pass TestA; exit 2;;
-'^(TestB)$') echo 'fatal error: out of memory'; exit 2;;`,
+'^(TestB)$') echo 'fatal error: unexpected signal during runtime execution'; exit 2;;`,
 			want: map[string]result{"TestA": fail(classify.Crash), "TestB": fail(classify.Crash)},
 		},
 		{
@@ -105,7 +109,7 @@ func TestRunTests(t *testing.T) {
 			// started: the test fails, with the cause of that death.
 			name: "a pass after a race whose rerun dies before the test",
 			script: `'^(TestA|TestB)$') start TestA; race; fail TestA; start TestB; pass TestB; exit 1;;
-'^(TestB)$') echo 'fatal error: out of memory'; exit 2;;`,
+'^(TestB)$') echo 'fatal error: unexpected signal during runtime execution'; exit 2;;`,
 			want: map[string]result{"TestA": fail(classify.Race), "TestB": fail(classify.Crash)},
 		},
 	}
@@ -125,4 +129,82 @@ func TestRunTests(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestMain(m *testing.M) {
+	sandbox.MainIfRequested()
+	os.Exit(m.Run())
+}
+
+// TestExecuteTakesNoRecordAfterTheProcessEnds: a process the test started
+// that keeps the pipes open and writes a pass after the test process has
+// been reaped neither hangs the grader nor creates a pass, with the sandbox
+// or without it.
+func TestExecuteTakesNoRecordAfterTheProcessEnds(t *testing.T) {
+	box, err := sandbox.New()
+	require.NoError(t, err)
+	defer box.Close()
+	for _, s := range []*sandbox.Sandbox{box, nil} {
+		t.Run("sandboxed="+strconv.FormatBool(s.Enabled()), func(t *testing.T) {
+			marker := "4321." + strconv.Itoa(len(t.Name()))
+			bin := fakeBinary(t, `'^(TestA|TestB)$') start TestA; pass TestA; start TestB
+	setsid sh -c 'sleep 0.3; echo "{\"kind\":\"end\",\"test\":\"TestB\"}" >&3; echo "--- PASS: TestB" ; exec sleep `+marker+`' &
+	exit 2;;`)
+			t.Cleanup(func() { exec.Command("pkill", "-f", "sleep "+marker).Run() })
+			begin := time.Now()
+			p, err := Execute(context.Background(), Execution{
+				Binary: bin, Dir: t.TempDir(), Tests: []string{"TestA", "TestB"}, Limit: 2 * time.Second, Sandbox: s,
+			})
+			require.NoError(t, err)
+			assert.Less(t, time.Since(begin), 5*time.Second, "the grader waited for the process that holds the pipes")
+			require.Len(t, p.Records, 3, "start A, end A, start B; no end B")
+			assert.Equal(t, "TestB", p.Records[2].Test)
+			if s.Enabled() {
+				assert.Eventually(t, func() bool { return exec.Command("pgrep", "-f", "sleep "+marker).Run() != nil },
+					5*time.Second, 10*time.Millisecond, "a process the test started outlived it")
+			}
+		})
+	}
+}
+
+func TestRecordFilter(t *testing.T) {
+	rec := func(kind, test string) event.Record { return event.Record{Kind: kind, Test: test} }
+	start, end := event.Start, event.End
+	tests := []struct {
+		name string
+		in   []event.Record
+		kept int
+	}{
+		{"the harness's sequence", []event.Record{rec(start, "TestA"), rec(end, "TestA"), rec(start, "TestB"), rec(end, "TestB")}, 4},
+		{"an end without a start", []event.Record{rec(end, "TestA"), rec(start, "TestA")}, 1},
+		{"a test not asked for", []event.Record{rec(start, "TestX"), rec(end, "TestX")}, 0},
+		{"a start while another runs", []event.Record{rec(start, "TestA"), rec(start, "TestB"), rec(end, "TestB"), rec(end, "TestA")}, 2},
+		{"a second run of a test", []event.Record{rec(start, "TestA"), rec(end, "TestA"), rec(start, "TestA"), rec(end, "TestA")}, 2},
+		{"the end of another test", []event.Record{rec(start, "TestA"), rec(end, "TestB")}, 1},
+		{"an unknown kind", []event.Record{rec("pass", "TestA"), rec(start, "TestA")}, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newRecordFilter([]string{"TestA", "TestB"})
+			for _, r := range tt.in {
+				f.add(r, time.Now())
+			}
+			assert.Len(t, f.kept, tt.kept)
+		})
+	}
+}
+
+// TestExecuteMemoryLimit: a process that grows past its memory limit is
+// stopped at once, not at its time limit.
+func TestExecuteMemoryLimit(t *testing.T) {
+	bin := fakeBinary(t, `'^(TestA)$') start TestA; x=$(head -c 400000000 /dev/zero | tr '\0' a); pass TestA;;`)
+	begin := time.Now()
+	p, err := Execute(context.Background(), Execution{
+		Binary: bin, Dir: t.TempDir(), Tests: []string{"TestA"}, Limit: 20 * time.Second, Memory: 100 << 20,
+	})
+	require.NoError(t, err)
+	assert.Less(t, time.Since(begin), 10*time.Second)
+	assert.Equal(t, int64(100<<20), p.MemoryLimit)
+	assert.False(t, p.Clean)
+	assert.Len(t, p.Records, 1, "the test never ended")
 }

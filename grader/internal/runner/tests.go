@@ -42,7 +42,7 @@ func RunTests(ctx context.Context, x Execution, c classify.Classifier) (map[stri
 		if len(notStarted) == len(pending) {
 			// Nothing started: the process cannot run these tests at all.
 			for _, name := range notStarted {
-				outcomes[name] = c.Classify(classify.Evidence{Test: name, Output: p.Output, ExitCode: p.ExitCode, Killed: p.Killed})
+				outcomes[name] = c.Classify(classify.Evidence{Test: name, Output: p.Output, ExitCode: p.ExitCode, Killed: p.Killed, MemoryLimit: p.MemoryLimit})
 			}
 			break
 		}
@@ -59,7 +59,7 @@ func RunTests(ctx context.Context, x Execution, c classify.Classifier) (map[stri
 		o, ok := results[name]
 		if !ok {
 			// The process ended before the test started.
-			o = c.Classify(classify.Evidence{Test: name, Output: p.Output, ExitCode: p.ExitCode, Killed: p.Killed})
+			o = c.Classify(classify.Evidence{Test: name, Output: p.Output, ExitCode: p.ExitCode, Killed: p.Killed, MemoryLimit: p.MemoryLimit})
 		}
 		outcomes[name] = o
 	}
@@ -107,7 +107,7 @@ func analyse(p *Process, tests []string, c classify.Classifier) (map[string]clas
 			Output:    segments[name],
 		}
 		if last && !p.Clean {
-			ev.ExitCode, ev.Killed = p.ExitCode, p.Killed
+			ev.ExitCode, ev.Killed, ev.MemoryLimit = p.ExitCode, p.Killed, p.MemoryLimit
 		}
 		o := c.Classify(ev)
 		if o.Passed && raceSeen {

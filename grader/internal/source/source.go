@@ -1,15 +1,20 @@
-// Package source inspects an exercise folder before it is built: it finds the
-// kit's tests and refuses student files that could reach past the exercise
-// (forbidden imports, //go:linkname, cgo, assembly, extra test files).
+// Package source checks the student's files before they are built: it reads
+// them as plain regular files, and refuses files that could reach past the
+// exercise (forbidden imports, cgo, and compiler directives such as
+// //go:linkname, //go:norace or //line). It also finds the tests of the kit's
+// test files.
 package source
 
 import (
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
+	"go/scanner"
 	"go/token"
+	"io"
+	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,14 +22,9 @@ import (
 	"unicode/utf8"
 )
 
-// Folder is what an exercise folder holds.
-type Folder struct {
-	// StudentFiles are the absolute paths of the non-test Go files.
-	StudentFiles []string
-	// Tests are the top-level test functions of the kit's test file, in
-	// source order.
-	Tests []string
-}
+// MaxFileSize bounds a student file. Real solutions are a few kilobytes; the
+// bound keeps a huge or endless file from taking the grader's memory.
+const MaxFileSize = 1 << 20
 
 // Refusal is a student file the grader will not build, with the reason.
 type Refusal struct {
@@ -40,97 +40,49 @@ func (r *Refusal) Error() string {
 	return fmt.Sprintf("%s: %s", r.File, r.Reason)
 }
 
-// Rules say what a folder may hold.
-type Rules struct {
-	// TestFile is the base name of the kit's test file.
-	TestFile string
-	// AllowedImports are the packages student files may import.
-	AllowedImports []string
-	// Replace maps a student file's absolute path to the file that stands in
-	// for it (a reference solution or a wrong fixture), "" deleting it.
-	Replace map[string]string
-}
-
-// Inspect reads the folder dir. A *Refusal error means the student's files
-// break the rules; any other error means the folder could not be read.
-func Inspect(dir string, rules Rules) (*Folder, error) {
-	entries, err := os.ReadDir(dir)
+// ReadStudentFile reads the student file at path, reported as name. Only a
+// regular file of at most MaxFileSize bytes is read: a missing file, a
+// symbolic link, a device, a folder or an oversized file is a *Refusal.
+// Any other error means the file could not be read.
+func ReadStudentFile(path, name string) ([]byte, error) {
+	info, err := os.Lstat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, &Refusal{File: name, Reason: "the file is missing; restore the stub from the kit (git checkout -- the file)"}
+	case err != nil:
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	case info.Mode()&fs.ModeSymlink != 0:
+		return nil, &Refusal{File: name, Reason: "the file is a symbolic link; the grader reads only regular files"}
+	case !info.Mode().IsRegular():
+		return nil, &Refusal{File: name, Reason: "the file is not a regular file (" + info.Mode().Type().String() + ")"}
+	case info.Size() > MaxFileSize:
+		return nil, &Refusal{File: name, Reason: fmt.Sprintf("the file is larger than %d KiB", MaxFileSize>>10)}
+	}
+	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("read exercise folder: %w", err)
+		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
-	folder := &Folder{}
-	sawTestFile := false
-	for _, entry := range entries {
-		name := entry.Name()
-		if entry.IsDir() {
-			continue // the go command builds nothing from subfolders of a package
-		}
-		switch ext := filepath.Ext(name); {
-		case name == rules.TestFile:
-			sawTestFile = true
-			tests, err := TestFunctions(filepath.Join(dir, name))
-			if err != nil {
-				return nil, err
-			}
-			folder.Tests = tests
-		case strings.HasSuffix(name, "_test.go"):
-			return nil, &Refusal{File: name, Reason: "extra test file: the tests come from the kit; move your code into a file not ending in _test.go"}
-		case ext == ".go":
-			path := filepath.Join(dir, name)
-			backing, replaced := rules.Replace[path]
-			if replaced && backing == "" {
-				continue
-			}
-			if !replaced {
-				backing = path
-			}
-			if err := checkStudentFile(backing, name, rules.AllowedImports); err != nil {
-				return nil, err
-			}
-			folder.StudentFiles = append(folder.StudentFiles, path)
-		case buildsWithGo(ext):
-			return nil, &Refusal{File: name, Reason: "only Go files are allowed in an exercise folder (the go command would build this one)"}
-		}
-	}
-	// Files an overlay adds that are not on disk.
-	for path, backing := range rules.Replace {
-		if backing != "" && filepath.Dir(path) == dir && !slices.Contains(folder.StudentFiles, path) {
-			if err := checkStudentFile(backing, filepath.Base(path), rules.AllowedImports); err != nil {
-				return nil, err
-			}
-			folder.StudentFiles = append(folder.StudentFiles, path)
-		}
-	}
-	if !sawTestFile {
-		return nil, fmt.Errorf("test file %s is missing from %s", rules.TestFile, dir)
-	}
-	if len(folder.Tests) == 0 {
-		return nil, fmt.Errorf("test file %s has no tests", rules.TestFile)
-	}
-	slices.Sort(folder.StudentFiles)
-	return folder, nil
-}
-
-// buildsWithGo reports whether the go command compiles or links files with
-// this extension into a package (assembly, cgo sources, object files).
-func buildsWithGo(ext string) bool {
-	switch ext {
-	case ".s", ".S", ".sx", ".c", ".cc", ".cpp", ".cxx", ".h", ".hh", ".hpp", ".hxx",
-		".m", ".f", ".F", ".for", ".f90", ".swig", ".swigcxx", ".syso":
-		return true
-	}
-	return false
-}
-
-// checkStudentFile parses one student file (read from backing, reported as
-// name) and applies the import allow-list and the directive rules.
-func checkStudentFile(backing, name string, allowed []string) error {
-	src, err := os.ReadFile(backing)
+	defer f.Close()
+	// The size may have changed since Lstat: never read past the bound.
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
-		return fmt.Errorf("read %s: %w", name, err)
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	if len(data) > MaxFileSize {
+		return nil, &Refusal{File: name, Reason: fmt.Sprintf("the file is larger than %d KiB", MaxFileSize>>10)}
+	}
+	return data, nil
+}
+
+// Check applies the rules to one student file, src, reported as name: its
+// imports must be in allowed, it may not use cgo, and it may hold no compiler
+// directive other than a build constraint.
+func Check(name string, src []byte, allowed []string) error {
+	if err := checkDirectives(name, src); err != nil {
+		return err
 	}
 	fset := token.NewFileSet()
-	file, err := parser.ParseFile(fset, name, src, parser.ImportsOnly|parser.ParseComments)
+	file, err := parser.ParseFile(fset, name, src, parser.ImportsOnly)
 	if err != nil {
 		// A syntax error is the compiler's to report, with its own message.
 		return nil
@@ -146,24 +98,52 @@ func checkStudentFile(backing, name string, allowed []string) error {
 				"import %q is not allowed in this exercise (allowed: %s)", path, strings.Join(allowed, ", "))}
 		}
 	}
-	// Directives can appear anywhere, so scan the whole text, not only the
-	// comments the import-only parse saw.
-	for i, line := range strings.Split(string(src), "\n") {
-		trimmed := strings.TrimSpace(line)
-		for _, directive := range []string{"//go:linkname", "//go:cgo_", "//go:embed", "//export"} {
-			if strings.HasPrefix(trimmed, directive) {
-				return &Refusal{File: name, Line: i + 1, Reason: directive + " is not allowed in exercises"}
-			}
-		}
-	}
 	return nil
 }
 
-// TestFunctions lists the top-level TestXxx(t *testing.T) functions of a
-// test file in source order.
-func TestFunctions(path string) ([]string, error) {
+// checkDirectives refuses every comment the compiler could take as a
+// directive: //go:xxx (linkname, norace, nosplit, embed, ...), //line and
+// /*line*/, and cgo's //export. Only //go:build constraints are allowed. Every
+// comment of the file is looked at, wherever it stands, through the Go
+// scanner, so a directive cannot hide in a spot a line-based search misses.
+func checkDirectives(name string, src []byte) error {
 	fset := token.NewFileSet()
-	file, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+	file := fset.AddFile(name, -1, len(src))
+	var s scanner.Scanner
+	s.Init(file, src, func(token.Position, string) {}, scanner.ScanComments)
+	for {
+		pos, tok, lit := s.Scan()
+		if tok == token.EOF {
+			return nil
+		}
+		if tok != token.COMMENT {
+			continue
+		}
+		text := lit[2:] // without the // or /*
+		var directive string
+		switch {
+		case strings.HasPrefix(text, "go:build ") || text == "go:build":
+			continue
+		case strings.HasPrefix(text, "go:"):
+			directive, _, _ = strings.Cut("//"+text, " ")
+		case strings.HasPrefix(text, "line ") || strings.HasPrefix(text, "line\t"):
+			directive = lit[:2] + "line"
+		case strings.HasPrefix(text, "export "):
+			directive = "//export"
+		default:
+			continue
+		}
+		directive = strings.TrimSuffix(directive, "*/")
+		return &Refusal{File: name, Line: fset.Position(pos).Line, Reason: directive +
+			" is not allowed in exercises (no compiler directives other than //go:build)"}
+	}
+}
+
+// TestFunctions lists the top-level TestXxx(t *testing.T) functions of a
+// test file, src, in source order.
+func TestFunctions(filename string, src []byte) ([]string, error) {
+	fset := token.NewFileSet()
+	file, err := parser.ParseFile(fset, filename, src, parser.SkipObjectResolution)
 	if err != nil {
 		return nil, fmt.Errorf("parse kit test file: %w", err)
 	}
@@ -176,6 +156,9 @@ func TestFunctions(path string) ([]string, error) {
 		if params := fn.Type.Params.List; len(params) == 1 && isTestingT(params[0].Type) {
 			tests = append(tests, fn.Name.Name)
 		}
+	}
+	if len(tests) == 0 {
+		return nil, fmt.Errorf("kit test file %s has no tests", filename)
 	}
 	return tests, nil
 }

@@ -65,35 +65,15 @@ var _ sync.Mutex
 var _ = time.Second
 `
 
-// folder writes files (base name to content) into a new temporary folder.
-func folder(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, content := range files {
-		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644))
-	}
-	return dir
-}
-
-func rules() Rules {
-	return Rules{TestFile: "queue_test.go", AllowedImports: catalog.DefaultAllowedImports}
-}
-
-func TestInspectFindsTestsInSourceOrder(t *testing.T) {
-	dir := folder(t, map[string]string{
-		"queue_test.go": kitTests,
-		"queue.go":      studentOK,
-		"more.go":       "package queue\n",
-		"README.md":     "# queue\n",
-		"notes.txt":     "import \"os\"\n",
-	})
-	require.NoError(t, os.Mkdir(filepath.Join(dir, "testdata"), 0o755))
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "testdata", "x_test.go"), []byte("package x\n"), 0o644))
-
-	f, err := Inspect(dir, rules())
+func TestTestFunctionsInSourceOrder(t *testing.T) {
+	tests, err := TestFunctions("queue_test.go", []byte(kitTests))
 	require.NoError(t, err)
-	assert.Equal(t, []string{"TestPushPop", "Test", "Test_Closed", "TestÉtat", "TestFIFO"}, f.Tests)
-	assert.Equal(t, []string{filepath.Join(dir, "more.go"), filepath.Join(dir, "queue.go")}, f.StudentFiles)
+	assert.Equal(t, []string{"TestPushPop", "Test", "Test_Closed", "TestÉtat", "TestFIFO"}, tests)
+
+	_, err = TestFunctions("queue_test.go", []byte("package queue_test\n\nfunc TestMain(m *testing.M) {}\n"))
+	assert.ErrorContains(t, err, "has no tests")
+	_, err = TestFunctions("queue_test.go", []byte("package queue_test\n\nfunc Test(\n"))
+	assert.ErrorContains(t, err, "parse kit test file")
 }
 
 func TestIsTestName(t *testing.T) {
@@ -106,7 +86,7 @@ func TestIsTestName(t *testing.T) {
 	}
 }
 
-func TestInspectRefuses(t *testing.T) {
+func TestCheckRefuses(t *testing.T) {
 	tests := []struct {
 		name    string
 		files   map[string]string
@@ -115,30 +95,6 @@ func TestInspectRefuses(t *testing.T) {
 		line    int
 		reason  string
 	}{
-		{
-			name:   "extra test file",
-			files:  map[string]string{"mine_test.go": "package queue\n"},
-			file:   "mine_test.go",
-			reason: "extra test file",
-		},
-		{
-			name:   "assembly",
-			files:  map[string]string{"fast_amd64.s": "TEXT ·f(SB),0,$0\n"},
-			file:   "fast_amd64.s",
-			reason: "only Go files are allowed",
-		},
-		{
-			name:   "C source",
-			files:  map[string]string{"helper.c": "int f(void) { return 1; }\n"},
-			file:   "helper.c",
-			reason: "only Go files are allowed",
-		},
-		{
-			name:   "syso object",
-			files:  map[string]string{"blob.syso": "\x7fELF"},
-			file:   "blob.syso",
-			reason: "only Go files are allowed",
-		},
 		{
 			name:   "import os",
 			files:  map[string]string{"queue.go": "package queue\n\nimport (\n\t\"sync\"\n\t\"os\"\n)\n"},
@@ -182,6 +138,41 @@ func TestInspectRefuses(t *testing.T) {
 			reason: "//go:linkname is not allowed",
 		},
 		{
+			name:   "norace hides races from the race detector",
+			files:  map[string]string{"queue.go": "package queue\n\n//go:norace\nfunc f() {}\n"},
+			file:   "queue.go",
+			line:   3,
+			reason: "//go:norace is not allowed",
+		},
+		{
+			name:   "nosplit after code on the same line",
+			files:  map[string]string{"queue.go": "package queue\n\nvar x int //go:nosplit\n"},
+			file:   "queue.go",
+			line:   3,
+			reason: "//go:nosplit is not allowed",
+		},
+		{
+			name:   "line directive",
+			files:  map[string]string{"queue.go": "package queue\n\n//line other.go:1\nfunc f() {}\n"},
+			file:   "queue.go",
+			line:   3,
+			reason: "//line is not allowed",
+		},
+		{
+			name:   "block line directive",
+			files:  map[string]string{"queue.go": "package queue\n\nfunc f() { /*line other.go:1:1*/ }\n"},
+			file:   "queue.go",
+			line:   3,
+			reason: "/*line is not allowed",
+		},
+		{
+			name:   "directive in a file that does not parse",
+			files:  map[string]string{"queue.go": "package queue\n\nfunc f( {\n//go:norace\n"},
+			file:   "queue.go",
+			line:   4,
+			reason: "//go:norace is not allowed",
+		},
+		{
 			name:   "indented linkname inside a function",
 			files:  map[string]string{"queue.go": "package queue\n\nfunc f() {\n\t//go:linkname x y\n}\n"},
 			file:   "queue.go",
@@ -213,16 +204,11 @@ func TestInspectRefuses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			files := map[string]string{"queue_test.go": kitTests}
-			for name, content := range tt.files {
-				files[name] = content
-			}
-			r := rules()
+			allowed := catalog.DefaultAllowedImports
 			if tt.allowed != nil {
-				r.AllowedImports = tt.allowed
+				allowed = tt.allowed
 			}
-			f, err := Inspect(folder(t, files), r)
-			assert.Nil(t, f)
+			err := Check(tt.file, []byte(tt.files[tt.file]), allowed)
 			var refusal *Refusal
 			require.True(t, errors.As(err, &refusal), "want a *Refusal, got %v", err)
 			assert.Equal(t, tt.file, refusal.File)
@@ -235,141 +221,60 @@ func TestInspectRefuses(t *testing.T) {
 	}
 }
 
-func TestInspectAcceptsAllowedImports(t *testing.T) {
+func TestCheckAccepts(t *testing.T) {
 	var b strings.Builder
-	b.WriteString("package queue\n\nimport (\n")
+	b.WriteString("//go:build !windows\n\npackage queue\n\nimport (\n")
 	for _, p := range catalog.DefaultAllowedImports {
 		b.WriteString("\t_ \"" + p + "\"\n")
 	}
-	b.WriteString("\t\"bufio\"\n)\n\nvar _ = bufio.NewReader\n")
-	dir := folder(t, map[string]string{"queue_test.go": kitTests, "queue.go": b.String()})
+	b.WriteString("\t\"bufio\"\n)\n\n// goes: a comment, not a directive\n// line up the results\nvar _ = bufio.NewReader\n")
+	src := []byte(b.String())
 
-	r := rules()
-	r.AllowedImports = catalog.Exercise{Imports: []string{"bufio"}}.AllowedImports()
-	f, err := Inspect(dir, r)
-	require.NoError(t, err)
-	assert.Equal(t, []string{filepath.Join(dir, "queue.go")}, f.StudentFiles)
+	allowed := catalog.Exercise{Imports: []string{"bufio"}}.AllowedImports()
+	require.NoError(t, Check("queue.go", src, allowed))
 
 	// The same file is refused under the default list, which lacks bufio.
-	_, err = Inspect(dir, rules())
 	var refusal *Refusal
-	require.ErrorAs(t, err, &refusal)
+	require.ErrorAs(t, Check("queue.go", src, catalog.DefaultAllowedImports), &refusal)
 	assert.Contains(t, refusal.Reason, `"bufio"`)
+
+	// A syntax error is the compiler's to report, with its own message.
+	assert.NoError(t, Check("queue.go", []byte("package queue\n\nimport \"sync\n"), allowed))
+	assert.NoError(t, Check("queue.go", []byte(studentOK), allowed))
 }
 
-// A file that does not parse is the compiler's to report: Inspect lets it
-// through.
-func TestInspectLeavesSyntaxErrorsToTheCompiler(t *testing.T) {
-	dir := folder(t, map[string]string{"queue_test.go": kitTests, "queue.go": "package queue\n\nimport \"sync\n"})
-	f, err := Inspect(dir, rules())
+func TestReadStudentFile(t *testing.T) {
+	dir := t.TempDir()
+	regular := filepath.Join(dir, "queue.go")
+	require.NoError(t, os.WriteFile(regular, []byte(studentOK), 0o644))
+	big := filepath.Join(dir, "big.go")
+	require.NoError(t, os.WriteFile(big, make([]byte, MaxFileSize+1), 0o644))
+	link := filepath.Join(dir, "link.go")
+	require.NoError(t, os.Symlink(regular, link))
+	zero := filepath.Join(dir, "zero.go")
+	require.NoError(t, os.Symlink("/dev/zero", zero))
+
+	data, err := ReadStudentFile(regular, "queue.go")
 	require.NoError(t, err)
-	assert.Len(t, f.StudentFiles, 1)
-}
+	assert.Equal(t, studentOK, string(data))
 
-func TestInspectFolderErrors(t *testing.T) {
 	tests := []struct {
-		name  string
-		files map[string]string
-		want  string
+		path, reason string
 	}{
-		{"missing test file", map[string]string{"queue.go": studentOK}, "test file queue_test.go is missing"},
-		{"no tests", map[string]string{"queue_test.go": "package queue_test\n\nfunc TestMain(m *testing.M) {}\n"}, "has no tests"},
-		{"test file does not parse", map[string]string{"queue_test.go": "package queue_test\n\nfunc Test(\n"}, "parse kit test file"},
+		{filepath.Join(dir, "absent.go"), "missing"},
+		{big, "larger than 1024 KiB"},
+		{link, "symbolic link"},
+		{zero, "symbolic link"},
+		{"/dev/zero", "not a regular file"},
+		{dir, "not a regular file"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := Inspect(folder(t, tt.files), rules())
-			require.Error(t, err)
+		t.Run(filepath.Base(tt.path), func(t *testing.T) {
+			_, err := ReadStudentFile(tt.path, "queue.go")
 			var refusal *Refusal
-			assert.False(t, errors.As(err, &refusal), "not a refusal: %v", err)
-			assert.Contains(t, err.Error(), tt.want)
-		})
-	}
-	_, err := Inspect(filepath.Join(t.TempDir(), "absent"), rules())
-	assert.ErrorContains(t, err, "read exercise folder")
-}
-
-func TestInspectReplace(t *testing.T) {
-	elsewhere := folder(t, map[string]string{
-		"good.go":  studentOK,
-		"bad.go":   "package queue\n\nimport \"os\"\n\nvar _ = os.Exit\n",
-		"extra.go": "package queue\n\nimport \"sync\"\n\nvar _ sync.Once\n",
-	})
-	good, bad, extra := filepath.Join(elsewhere, "good.go"), filepath.Join(elsewhere, "bad.go"), filepath.Join(elsewhere, "extra.go")
-	badOnDisk := "package queue\n\nimport \"unsafe\"\n\nvar _ = unsafe.Sizeof(0)\n"
-
-	tests := []struct {
-		name    string
-		replace func(dir string) map[string]string
-		files   []string // base names of the student files
-		refused string   // reason of the refusal expected
-		line    int
-	}{
-		{
-			name:    "no replacement: the disk file is checked",
-			replace: func(dir string) map[string]string { return nil },
-			refused: `import "unsafe"`,
-			line:    3,
-		},
-		{
-			name:    "a good replacement hides a bad disk file",
-			replace: func(dir string) map[string]string { return map[string]string{filepath.Join(dir, "queue.go"): good} },
-			files:   []string{"other.go", "queue.go"},
-		},
-		{
-			name:    "a bad replacement is refused under the disk file's name",
-			replace: func(dir string) map[string]string { return map[string]string{filepath.Join(dir, "other.go"): bad} },
-			refused: `import "os"`,
-			line:    3,
-		},
-		{
-			name:    "an empty replacement deletes the file",
-			replace: func(dir string) map[string]string { return map[string]string{filepath.Join(dir, "queue.go"): ""} },
-			files:   []string{"other.go"},
-		},
-		{
-			name: "a replacement for a file not on disk adds it",
-			replace: func(dir string) map[string]string {
-				return map[string]string{filepath.Join(dir, "queue.go"): good, filepath.Join(dir, "added.go"): extra}
-			},
-			files: []string{"added.go", "other.go", "queue.go"},
-		},
-		{
-			name: "an added file is checked too",
-			replace: func(dir string) map[string]string {
-				return map[string]string{filepath.Join(dir, "queue.go"): "", filepath.Join(dir, "added.go"): bad}
-			},
-			refused: `import "os"`,
-			line:    3,
-		},
-		{
-			name: "replacements for other folders are ignored",
-			replace: func(dir string) map[string]string {
-				return map[string]string{filepath.Join(dir, "queue.go"): "", filepath.Join(elsewhere, "sub", "x.go"): bad}
-			},
-			files: []string{"other.go"},
-		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			dir := folder(t, map[string]string{"queue_test.go": kitTests, "queue.go": badOnDisk, "other.go": studentOK})
-			r := rules()
-			r.Replace = tt.replace(dir)
-			f, err := Inspect(dir, r)
-			if tt.refused != "" {
-				var refusal *Refusal
-				require.ErrorAs(t, err, &refusal)
-				assert.Contains(t, refusal.Reason, tt.refused)
-				assert.Equal(t, tt.line, refusal.Line)
-				return
-			}
-			require.NoError(t, err)
-			var want []string
-			for _, name := range tt.files {
-				want = append(want, filepath.Join(dir, name))
-			}
-			assert.Equal(t, want, f.StudentFiles)
-			assert.Equal(t, []string{"TestPushPop", "Test", "Test_Closed", "TestÉtat", "TestFIFO"}, f.Tests)
+			require.ErrorAs(t, err, &refusal)
+			assert.Equal(t, "queue.go", refusal.File)
+			assert.Contains(t, refusal.Reason, tt.reason)
 		})
 	}
 }

@@ -133,7 +133,12 @@ func (v Verifier) checkEntry(c *checker, ex catalog.Exercise) bool {
 		c.defect("%s: missing %s", ex.Name, strings.Join(missing, ", "))
 		return false
 	}
-	tests, err := source.TestFunctions(filepath.Join(dir, ex.TestFile))
+	src, err := os.ReadFile(filepath.Join(dir, ex.TestFile))
+	if err != nil {
+		c.defect("%s: %v", ex.Name, err)
+		return false
+	}
+	tests, err := source.TestFunctions(ex.TestFile, src)
 	if err != nil {
 		c.defect("%s: %v", ex.Name, err)
 		return false
@@ -160,6 +165,9 @@ func (v Verifier) checkStubs(ctx context.Context, c *checker, exercises []catalo
 	doc, err := v.grade(ctx, exercises, nil)
 	if err != nil {
 		return fmt.Errorf("grade stubs: %w", err)
+	}
+	for _, f := range doc.ChangedKitFiles {
+		c.defect("%s differs from the copy compiled into the grader: rebuild the grader (make bin/grader)", f)
 	}
 	for _, e := range doc.Exercises {
 		var wrong []string

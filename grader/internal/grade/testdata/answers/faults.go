@@ -1,0 +1,59 @@
+// An answer that fails each test in the way the test's name says, and
+// passes TestPass.
+package fake
+
+import (
+	"sync"
+	"time"
+)
+
+func Answer(test string) int {
+	switch test {
+	case "TestFail":
+		return 41
+	case "TestRace":
+		n := 0
+		var wg sync.WaitGroup
+		for range 2 {
+			wg.Go(func() { n++ })
+		}
+		wg.Wait()
+	case "TestLeak":
+		go func() { select {} }()
+	case "TestDeadlock":
+		var a, b sync.Mutex
+		a.Lock()
+		b.Lock()
+		b.Unlock()
+		a.Unlock()
+		b.Lock()
+		a.Lock() // the opposite order: a deadlock waiting to happen
+		a.Unlock()
+		b.Unlock()
+	case "TestTimeout":
+		for end := time.Now().Add(time.Hour); time.Now().Before(end); {
+		}
+	case "TestPanic":
+		done := make(chan bool)
+		go func() {
+			defer close(done)
+			panic("boom")
+		}()
+		<-done
+	case "TestCrash":
+		var mu sync.Mutex
+		mu.Unlock() // a fatal error, which no recover can stop
+	case "TestMemory":
+		// Allocate and touch far more than the limit, a page at a time.
+		var blocks [][]byte
+		for range 64 {
+			b := make([]byte, 64<<20)
+			for i := 0; i < len(b); i += 4096 {
+				b[i] = 1
+			}
+			blocks = append(blocks, b)
+		}
+		return len(blocks)
+	}
+	return 42
+}

@@ -1,0 +1,4 @@
+// A correct answer to the second fake exercise.
+package other
+
+func Answer() int { return 42 }
