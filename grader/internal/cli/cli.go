@@ -112,7 +112,7 @@ func (a *App) Run(ctx context.Context, args []string) int {
 		return a.fail(err)
 	}
 	names := fs.Args()
-	opts := grade.Options{Root: kit.Root, Kit: kit.Files, Module: Module, CPUs: cpus, Count: s.count, Jobs: s.jobs}
+	opts := grade.Options{Root: kit.Root, Kit: kit.Files, AlteredTests: kit.AlteredTests, Module: Module, CPUs: cpus, Count: s.count, Jobs: s.jobs}
 	// The sandbox is set up once the arguments are known to be good.
 	openSandbox := func() (*sandbox.Sandbox, error) {
 		if s.noSandbox {

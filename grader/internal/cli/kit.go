@@ -23,6 +23,9 @@ type Kit struct {
 	Root    string // absolute
 	Catalog *catalog.Catalog
 	Files   fs.FS // the kit's own files (package kitfiles)
+	// AlteredTests are exercise test files that were edited in the
+	// checkout this grader was built from; their exercises cannot be graded.
+	AlteredTests []string
 }
 
 // OpenKit checks that dir is the root of a kit and loads the catalog.
@@ -42,11 +45,15 @@ func OpenKit(dir string) (*Kit, error) {
 	if err != nil {
 		return nil, err
 	}
-	files, err := kitfiles.FS()
+	files, err := kitfiles.Load()
 	if err != nil {
 		return nil, err
 	}
-	return &Kit{Root: root, Catalog: cat, Files: files}, nil
+	if shared := files.SharedAltered(); len(shared) > 0 {
+		return nil, fmt.Errorf("this grader was built from a kit whose own files were edited (%s); restore them with git checkout -- %s, and grade again",
+			strings.Join(shared, ", "), strings.Join(shared, " "))
+	}
+	return &Kit{Root: root, Catalog: cat, Files: files.FS, AlteredTests: files.Altered}, nil
 }
 
 func moduleOf(goMod string) (string, error) {

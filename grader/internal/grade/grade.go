@@ -42,6 +42,10 @@ type Options struct {
 	// the harness and every exercise's tests. Grades are built with these,
 	// never with the graded folder's copies.
 	Kit fs.FS
+	// AlteredTests are exercise test files in Kit that differ from the
+	// kit's record (the grader was built from a checkout where they were
+	// edited): their exercises score zero with cause build.
+	AlteredTests []string
 	// Module is the kit's module path.
 	Module string
 	// Rooms is the folder the clean rooms are kept in ("" for the default,
@@ -183,6 +187,11 @@ func prepare(opts Options, roomDir string, ex catalog.Exercise) (*exerciseRun, e
 	}
 	if run.tests, err = source.TestFunctions(ex.TestFile, testSrc); err != nil {
 		return nil, fmt.Errorf("exercise %s: %w", ex.Name, err)
+	}
+	if testPath := path.Join(ex.Path(), ex.TestFile); slices.Contains(opts.AlteredTests, testPath) {
+		run.refused = fmt.Sprintf("the grader was built with an edited %s, so this exercise cannot be graded; "+
+			"restore it with git checkout -- %s and grade again", ex.TestFile, testPath)
+		return run, nil
 	}
 	for _, name := range ex.Files {
 		onDisk := filepath.Join(opts.Root, filepath.FromSlash(ex.Path()), name)

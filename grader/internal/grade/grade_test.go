@@ -44,8 +44,9 @@ var (
 // fakeKit is the kit's files plus the fake exercises' tests.
 func fakeKit(t *testing.T) fs.FS {
 	t.Helper()
-	kit, err := kitfiles.FS()
+	loaded, err := kitfiles.Load()
 	require.NoError(t, err)
+	kit := loaded.FS
 	files := fstest.MapFS{}
 	require.NoError(t, fs.WalkDir(kit, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -248,6 +249,27 @@ func TestGradeRefusesStudentFiles(t *testing.T) {
 			assert.True(t, doc.Exercises[1].Done(), "the other exercise keeps its marks")
 		})
 	}
+}
+
+// TestGradeRefusesAnAlteredKitTest: a grader built from a checkout whose
+// test file was edited (make grade in a student's own fork) has no honest
+// copy of that exercise's tests: the exercise scores zero and says how to
+// restore the file; the other exercise is graded as usual.
+func TestGradeRefusesAnAlteredKitTest(t *testing.T) {
+	kit := fakeKit(t)
+	root := checkout(t, kit, map[string]string{fakeAnswer: "correct.go", "exercises/91_other/other.go": "other_correct.go"})
+	doc, err := Grade(context.Background(), Options{
+		Root: root, Kit: kit, Module: kitfiles.Module, Sandbox: newSandbox(t),
+		Exercises:    []catalog.Exercise{fakeExercise, otherExercise},
+		AlteredTests: []string{"exercises/90_fake/fake_test.go"},
+	})
+	require.NoError(t, err)
+	assert.Zero(t, doc.Exercises[0].Score)
+	for _, test := range doc.Exercises[0].Tests {
+		assert.Equal(t, "build", test.Cause)
+		assert.Contains(t, test.Message, "git checkout -- exercises/90_fake/fake_test.go")
+	}
+	assert.True(t, doc.Exercises[1].Done())
 }
 
 // TestGradeResistsForgedOutput: printing passing lines, raw, framed or as

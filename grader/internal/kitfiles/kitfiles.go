@@ -1,13 +1,22 @@
 // Package kitfiles gathers the kit's own files, compiled into the grader, that
 // every grade is built from: the module files, the test harness, the result
-// record types and every exercise's test file. Together with the student's
-// files they make up the clean room (package room).
+// record types, the catalog and every exercise's test file. Together with
+// the student's files they make up the clean room (package room).
+//
+// The grader is often built from the very checkout it grades (make grade),
+// so the files compiled into it may have been edited. exercises/kit_gen.go
+// records the SHA-256 of every kit file as the kit ships them; Load reports
+// the files that differ, and the grader does not trust them.
 package kitfiles
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
+	"strings"
 	"testing/fstest"
 
 	"github.com/concurrency-kit/kit/exercises"
@@ -17,9 +26,20 @@ import (
 // Module is the kit's module path.
 const Module = "github.com/concurrency-kit/kit"
 
-// FS returns the kit's own files, with paths relative to the kit's root
-// (go.mod, exercises/01_goroutines/goroutines_test.go, ...).
-func FS() (fs.FS, error) {
+// Kit is the kit's own files as compiled into this grader.
+type Kit struct {
+	// FS holds the files, with paths relative to the kit's root (go.mod,
+	// exercises/01_goroutines/goroutines_test.go, ...).
+	FS fs.FS
+	// Altered are the files whose content differs from the kit's record
+	// (or that the record lacks): this grader was built from a checkout in
+	// which they were edited.
+	Altered []string
+}
+
+// Load gathers the files compiled into the grader and checks them against
+// the kit's record.
+func Load() (*Kit, error) {
 	files := fstest.MapFS{
 		"go.mod": {Data: []byte(exercises.GoMod), Mode: 0o644},
 		"go.sum": {Data: []byte(exercises.GoSum), Mode: 0o644},
@@ -29,7 +49,39 @@ func FS() (fs.FS, error) {
 			return nil, fmt.Errorf("read the kit's embedded files: %w", err)
 		}
 	}
-	return files, nil
+	kit := &Kit{FS: files}
+	for name, f := range files {
+		if want, ok := exercises.Sums[name]; !ok || want != Sum(f.Data) {
+			kit.Altered = append(kit.Altered, name)
+		}
+	}
+	slices.Sort(kit.Altered)
+	return kit, nil
+}
+
+// SharedAltered are the altered files that every exercise's grade depends
+// on (all but the exercises' own test files).
+func (k *Kit) SharedAltered() []string {
+	var shared []string
+	for _, name := range k.Altered {
+		if !IsExerciseTest(name) {
+			shared = append(shared, name)
+		}
+	}
+	return shared
+}
+
+// IsExerciseTest reports whether name is an exercise's test file
+// (exercises/NN_name/x_test.go).
+func IsExerciseTest(name string) bool {
+	dir := path.Dir(name)
+	return strings.HasSuffix(name, "_test.go") && path.Dir(dir) == "exercises" && path.Base(dir) != "internal"
+}
+
+// Sum is the hex SHA-256 of data, as the kit's record holds it.
+func Sum(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
 }
 
 // copyTree adds every file of tree to files, under dir.
