@@ -8,11 +8,12 @@ STATICCHECK   := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # purpose, so their tests run through the grader (verify), not go test.
 KIT_PACKAGES  := ./grader/... ./exercises/internal/...
 
-.PHONY: grade test unit verify lint bench help FORCE
+.PHONY: grade test unit verify mutants lint bench help FORCE
 
 help:
 	@echo "make grade   grade the exercises in this folder (ARGS='run queue', ARGS='--json', ...)"
 	@echo "make test    check the kit: unit tests, grader verify, go vet, gofmt, staticcheck"
+	@echo "make mutants check the tests against mutants of the reference solutions"
 	@echo "make bench   time the grader against plain go test"
 
 # Built rather than go run, so that the grader's exit status (0, 1 or 2)
@@ -32,6 +33,9 @@ unit:
 
 verify: bin/grader
 	bin/grader verify
+
+mutants: bin/grader
+	bin/grader mutate
 
 lint:
 	$(GO) vet ./...

@@ -31,6 +31,7 @@ const usage = `Usage: grader [flags] [EXERCISE...]     grade the exercises (all 
        grader list [flags]               show which exercises are done
        grader hint EXERCISE              show the exercise's hint
        grader verify [flags]             check the kit itself (solutions, stubs, fixtures)
+       grader mutate [flags] [EXERCISE...] check the tests against mutants of the solutions
 
 An exercise is named by its name (queue), folder (14_queue) or number (14).
 
@@ -83,7 +84,7 @@ func (a *App) Run(ctx context.Context, args []string) int {
 	command := "grade"
 	if len(args) > 0 {
 		switch args[0] {
-		case "run", "list", "hint", "verify", "grade":
+		case "run", "list", "hint", "verify", "mutate", "grade":
 			command, args = args[0], args[1:]
 		case "help", "-h", "-help", "--help":
 			fs := a.flags("grader", &settings{})
@@ -132,7 +133,7 @@ func (a *App) Run(ctx context.Context, args []string) int {
 		}
 		fmt.Fprintf(a.Stdout, "%s (%s)\n\n%s\n\nThe exercise's README: %s/README.md\n", ex[0].Name, ex[0].Path(), ex[0].Hint, ex[0].Path())
 		return ExitOK
-	case "verify":
+	case "verify", "mutate":
 		if len(names) > 0 {
 			if _, err := kit.Select(names); err != nil {
 				return a.fail(err)
@@ -145,7 +146,11 @@ func (a *App) Run(ctx context.Context, args []string) int {
 		defer box.Close()
 		opts.Sandbox = box
 		v := verify.Verifier{Root: kit.Root, Catalog: kit.Catalog, Options: opts, Log: a.Stdout}
-		ok, err := v.Run(ctx, names)
+		check := v.Run
+		if command == "mutate" {
+			check = v.Mutants
+		}
+		ok, err := check(ctx, names)
 		if err != nil {
 			return a.fail(err)
 		}

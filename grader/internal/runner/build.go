@@ -90,6 +90,9 @@ func Build(ctx context.Context, root string, pkgs []Package, mode Mode, overlay 
 func goCommand(ctx context.Context, dir string, args ...string) (string, error) {
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = dir
+	// The clean room is the whole module: no workspace file and no vendor
+	// folder takes part, whatever the environment says.
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	cmd.Stderr = &out
