@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/concurrency-kit/kit/grader/event"
 )
 
 // DefaultAllowedImports are the packages student files may import unless an
@@ -26,7 +28,7 @@ var DefaultAllowedImports = []string{
 }
 
 // DefaultLimit is a test's time limit when its exercise sets none.
-const DefaultLimit = 10 * time.Second
+const DefaultLimit = event.DefaultLimit
 
 // DefaultMemory is a test process's memory limit when its exercise sets
 // none. The race detector's shadow memory counts too.

@@ -28,14 +28,6 @@ const (
 	End   = "end"   // a top-level test finished (its cleanups have run)
 )
 
-// Causes the harness can establish by itself. The grader derives the others
-// (race, panic, crash, fail) from the process's exit and output.
-const (
-	CauseLeak     = "leak"
-	CauseDeadlock = "deadlock"
-	CauseTimeout  = "timeout"
-)
-
 // Record is one line on the result channel.
 type Record struct {
 	Kind    string `json:"kind"`
@@ -43,7 +35,7 @@ type Record struct {
 	Failed  bool   `json:"failed,omitempty"`
 	Skipped bool   `json:"skipped,omitempty"`
 	// Cause is set when the harness knows why the test failed.
-	Cause string `json:"cause,omitempty"`
+	Cause Cause `json:"cause,omitempty"`
 	// Message is a one-line explanation for Cause.
 	Message string `json:"message,omitempty"`
 	// Detail is longer evidence: a goroutine dump or a go-deadlock report.

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"strings"
 	"sync"
@@ -17,7 +16,7 @@ import (
 )
 
 // DefaultLimit is the time limit of a test when the grader does not set one.
-const DefaultLimit = 10 * time.Second
+const DefaultLimit = event.DefaultLimit
 
 // deadlockGrace is how long a test may go on after go-deadlock reported it.
 // A test that really deadlocked would otherwise wait for its whole limit.
@@ -68,7 +67,7 @@ type testRun struct {
 
 	mu        sync.Mutex
 	ended     bool
-	cause     string
+	cause     event.Cause
 	message   string
 	watchdog  *time.Timer
 	deadlockT *time.Timer
@@ -123,7 +122,7 @@ func (p *processState) onDeadlockReport() {
 }
 
 // setCause records why the test failed, keeping the first cause found.
-func (r *testRun) setCause(cause, message string) {
+func (r *testRun) setCause(cause event.Cause, message string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.cause == "" {
@@ -201,7 +200,7 @@ func (r *testRun) end() bool {
 // abort ends a test that cannot end by itself (it hangs or deadlocked): it
 // prints where every goroutine is, reports the failure and exits the process.
 // The grader runs the remaining tests in a new process.
-func (r *testRun) abort(cause, message string) {
+func (r *testRun) abort(cause event.Cause, message string) {
 	if !r.end() {
 		return
 	}
@@ -242,13 +241,10 @@ func allGoroutines() string {
 	}
 }
 
-// framePattern matches a frame's file:line in a goroutine dump.
-var framePattern = regexp.MustCompile(`(?m)^\s+(/\S+\.go):(\d+)`)
-
 // studentFrame returns the first file:line in text that lies in the
 // exercise's folder and is not a test file, or "".
 func (r *testRun) studentFrame(text string) string {
-	for _, m := range framePattern.FindAllStringSubmatch(text, -1) {
+	for _, m := range event.FramePattern.FindAllStringSubmatch(text, -1) {
 		file := m[1]
 		if filepath.Dir(file) == r.dir && !strings.HasSuffix(file, "_test.go") {
 			return filepath.Base(file) + ":" + m[2]

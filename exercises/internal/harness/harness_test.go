@@ -119,7 +119,7 @@ func TestSetupReportsEachOutcome(t *testing.T) {
 		fixture   string
 		env       []string
 		failed    bool
-		cause     string
+		cause     event.Cause
 		exitCode  int
 		inMessage string
 	}{

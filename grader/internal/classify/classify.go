@@ -13,43 +13,10 @@ import (
 	"github.com/concurrency-kit/kit/grader/event"
 )
 
-// Causes of failure, from the grading contract.
-const (
-	Fail     = "fail"
-	Race     = "race"
-	Leak     = "leak"
-	Deadlock = "deadlock"
-	Timeout  = "timeout"
-	Panic    = "panic"
-	Crash    = "crash"
-	Build    = "build"
-	// Memory: the test process went over its memory limit and the grader
-	// stopped it.
-	Memory = "memory"
-)
-
-// rank orders causes from most to least specific; when a test fails for
-// several reasons, the first in this list is reported.
-var rank = []string{Build, Memory, Deadlock, Race, Panic, Timeout, Crash, Leak, Fail}
-
-// MoreSpecific reports whether cause a outranks cause b.
-func MoreSpecific(a, b string) bool {
-	ia, ib := len(rank), len(rank)
-	for i, c := range rank {
-		if c == a {
-			ia = i
-		}
-		if c == b {
-			ib = i
-		}
-	}
-	return ia < ib
-}
-
 // Outcome is one test's result in one run.
 type Outcome struct {
 	Passed  bool
-	Cause   string
+	Cause   event.Cause
 	Message string
 	Output  string // the test's share of the process output
 }
@@ -96,73 +63,75 @@ var (
 	raceReport  = regexp.MustCompile(`(?m)^WARNING: DATA RACE$|race detected during execution of test`)
 	panicLine   = regexp.MustCompile(`(?m)^panic: (.*)$`)
 	fatalLine   = regexp.MustCompile(`(?m)^fatal error: (.*)$`)
-	framePath   = regexp.MustCompile(`(?m)^\s+(/\S+?\.go):(\d+)`)
 	testLogLine = regexp.MustCompile(`(?m)^\s{4}(\S+_test\.go):(\d+): (.*)$`)
 	testifyErr  = regexp.MustCompile(`(?m)^\s+Error:\s+(.*)$`)
 	testifyMsg  = regexp.MustCompile(`(?m)^\s+Messages:\s+(.*)$`)
 )
 
 // diagnose finds the most specific cause the evidence supports.
-func (c Classifier) diagnose(ev Evidence) (string, string) {
-	type finding struct{ cause, message string }
+func (c Classifier) diagnose(ev Evidence) (event.Cause, string) {
+	type finding struct {
+		cause   event.Cause
+		message string
+	}
 	var found []finding
-	add := func(cause, message string) { found = append(found, finding{cause, message}) }
+	add := func(cause event.Cause, message string) { found = append(found, finding{cause, message}) }
 
 	out := ev.Output
 	if ev.End != nil && ev.End.Cause != "" {
 		add(ev.End.Cause, ev.End.Message)
 	}
 	if raceReport.MatchString(out) {
-		add(Race, c.raceMessage(out))
+		add(event.CauseRace, c.raceMessage(out))
 	}
 	if m := fatalLine.FindStringSubmatch(out); m != nil {
 		switch {
 		case strings.Contains(m[1], "concurrent map"):
-			add(Race, m[1]+c.at(out[strings.Index(out, m[0]):]))
+			add(event.CauseRace, m[1]+c.at(out[strings.Index(out, m[0]):]))
 		case strings.Contains(m[1], "all goroutines are asleep"):
-			add(Deadlock, m[1])
+			add(event.CauseDeadlock, m[1])
 		case strings.Contains(m[1], "out of memory"):
-			add(Memory, m[1]+c.at(out[strings.Index(out, m[0]):]))
+			add(event.CauseMemory, m[1]+c.at(out[strings.Index(out, m[0]):]))
 		default:
-			add(Crash, m[1]+c.at(out[strings.Index(out, m[0]):]))
+			add(event.CauseCrash, m[1]+c.at(out[strings.Index(out, m[0]):]))
 		}
 	}
 	if m := panicLine.FindStringSubmatch(out); m != nil {
 		rest := out[strings.Index(out, m[0]):]
 		switch {
 		case strings.HasPrefix(m[1], "test timed out"):
-			add(Timeout, m[1])
+			add(event.CauseTimeout, m[1])
 		case strings.Contains(m[1], "main bubble goroutine has exited but blocked goroutines remain"):
-			add(Leak, "goroutines started in the test were still blocked when it ended")
+			add(event.CauseLeak, "goroutines started in the test were still blocked when it ended")
 		case strings.Contains(m[1], "all goroutines in bubble are blocked"):
-			add(Timeout, "every goroutine of the test is blocked forever"+c.at(rest))
+			add(event.CauseTimeout, "every goroutine of the test is blocked forever"+c.at(rest))
 		case strings.Contains(m[1], "runtime.Goexit"):
-			add(Panic, "the test was stopped by runtime.Goexit"+c.at(rest))
+			add(event.CausePanic, "the test was stopped by runtime.Goexit"+c.at(rest))
 		default:
-			add(Panic, "panic: "+panicValue(m[1])+c.at(rest))
+			add(event.CausePanic, "panic: "+panicValue(m[1])+c.at(rest))
 		}
 	}
 	if ev.MemoryLimit > 0 {
-		add(Memory, fmt.Sprintf("the test used more than %s of memory; the grader stopped it", Bytes(ev.MemoryLimit)))
+		add(event.CauseMemory, fmt.Sprintf("the test used more than %s of memory; the grader stopped it", Bytes(ev.MemoryLimit)))
 	}
 	if ev.Killed && ev.MemoryLimit == 0 {
-		add(Timeout, "the test did not finish within its time limit; the grader stopped it")
+		add(event.CauseTimeout, "the test did not finish within its time limit; the grader stopped it")
 	}
 	if ev.End == nil && !ev.Killed && ev.MemoryLimit == 0 && len(found) == 0 {
-		add(Crash, fmt.Sprintf("the test process ended during this test (exit status %d)", ev.ExitCode))
+		add(event.CauseCrash, fmt.Sprintf("the test process ended during this test (exit status %d)", ev.ExitCode))
 	}
 	if ev.End != nil && !ev.End.Failed && !ev.Confirmed && len(found) == 0 {
-		add(Crash, fmt.Sprintf("the test process ended right after this test (exit status %d)", ev.ExitCode))
+		add(event.CauseCrash, fmt.Sprintf("the test process ended right after this test (exit status %d)", ev.ExitCode))
 	}
 	if ev.End != nil && ev.End.Skipped && !ev.End.Failed {
-		add(Fail, "the test was skipped; only a test that runs to its end can pass")
+		add(event.CauseFail, "the test was skipped; only a test that runs to its end can pass")
 	}
 	if len(found) == 0 {
-		add(Fail, c.failMessage(out))
+		add(event.CauseFail, c.failMessage(out))
 	}
 	best := found[0]
 	for _, f := range found[1:] {
-		if MoreSpecific(f.cause, best.cause) {
+		if f.cause.Outranks(best.cause) {
 			best = f
 		}
 	}
@@ -192,7 +161,7 @@ func (c Classifier) raceMessage(out string) string {
 		report = report[:end]
 	}
 	var places []string
-	for _, m := range framePath.FindAllStringSubmatch(report, -1) {
+	for _, m := range event.FramePattern.FindAllStringSubmatch(report, -1) {
 		if c.isStudentFile(m[1]) {
 			place := filepath.Base(m[1]) + ":" + m[2]
 			if len(places) == 0 || places[len(places)-1] != place {
@@ -229,7 +198,7 @@ func (c Classifier) failMessage(out string) string {
 
 // at returns " at file.go:NN" for the first student frame in text, or "".
 func (c Classifier) at(text string) string {
-	for _, m := range framePath.FindAllStringSubmatch(text, -1) {
+	for _, m := range event.FramePattern.FindAllStringSubmatch(text, -1) {
 		if c.isStudentFile(m[1]) {
 			return " at " + filepath.Base(m[1]) + ":" + m[2]
 		}

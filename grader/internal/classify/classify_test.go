@@ -1,7 +1,6 @@
 package classify
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -209,7 +208,7 @@ func TestClassify(t *testing.T) {
 		name    string
 		ev      Evidence
 		pass    bool
-		cause   string
+		cause   event.Cause
 		message string // the exact message, or
 		prefix  string // its beginning
 	}{
@@ -221,103 +220,103 @@ func TestClassify(t *testing.T) {
 		{
 			name:    "pass not confirmed",
 			ev:      Evidence{End: end(false), ExitCode: 2},
-			cause:   Crash,
+			cause:   event.CauseCrash,
 			message: "the test process ended right after this test (exit status 2)",
 		},
 		{
 			name:    "pass not confirmed, killed",
 			ev:      Evidence{End: end(false), Killed: true, ExitCode: -1},
-			cause:   Timeout,
+			cause:   event.CauseTimeout,
 			message: "the test did not finish within its time limit; the grader stopped it",
 		},
 		{
 			name:    "skipped",
 			ev:      Evidence{End: &event.Record{Kind: event.End, Test: "TestSell", Skipped: true}, Confirmed: true},
-			cause:   Fail,
+			cause:   event.CauseFail,
 			message: "the test was skipped; only a test that runs to its end can pass",
 		},
 		{
 			name:    "no end record",
 			ev:      Evidence{ExitCode: 2, Output: "=== RUN   TestSell\n"},
-			cause:   Crash,
+			cause:   event.CauseCrash,
 			message: "the test process ended during this test (exit status 2)",
 		},
 		{
 			name:    "killed without an end record",
 			ev:      Evidence{Killed: true, ExitCode: -1, Output: "=== RUN   TestSell\nSIGQUIT: quit\n"},
-			cause:   Timeout,
+			cause:   event.CauseTimeout,
 			message: "the test did not finish within its time limit; the grader stopped it",
 		},
 		{
 			name:    "data race",
 			ev:      Evidence{End: end(true), Confirmed: true, Output: raceOutput},
-			cause:   Race,
+			cause:   event.CauseRace,
 			message: "data race at tickets.go:41 and tickets.go:38",
 		},
 		{
 			name:    "data race outside the student's code",
 			ev:      Evidence{End: end(true), Confirmed: true, Output: raceInLibraryOutput},
-			cause:   Race,
+			cause:   event.CauseRace,
 			message: "data race detected during the test",
 		},
 		{
 			name:    "race noticed by testing only",
 			ev:      Evidence{End: end(true), Confirmed: true, Output: "=== RUN   TestSell\n    testing.go:1712: race detected during execution of test\n"},
-			cause:   Race,
+			cause:   event.CauseRace,
 			message: "data race detected during the test",
 		},
 		{
 			name:    "panic",
 			ev:      Evidence{ExitCode: 2, Output: panicOutput},
-			cause:   Panic,
+			cause:   event.CausePanic,
 			message: "panic: boom at tickets.go:7",
 		},
 		{
 			name:    "panic recovered and replaced",
 			ev:      Evidence{ExitCode: 2, Output: panicRecoveredOutput},
-			cause:   Panic,
+			cause:   event.CausePanic,
 			message: "panic: index out of range [3] with length 3 at tickets.go:52",
 		},
 		{
 			name:    "runtime.Goexit",
 			ev:      Evidence{ExitCode: 2, Output: goexitOutput},
-			cause:   Panic,
+			cause:   event.CausePanic,
 			message: "the test was stopped by runtime.Goexit at tickets.go:70",
 		},
 		{
 			name:    "go test timeout",
 			ev:      Evidence{ExitCode: 2, Output: timedOutOutput},
-			cause:   Timeout,
+			cause:   event.CauseTimeout,
 			message: "test timed out after 1s",
 		},
 		{
 			name:    "concurrent map writes",
 			ev:      Evidence{ExitCode: 2, Output: mapWritesOutput},
-			cause:   Race,
+			cause:   event.CauseRace,
 			message: "concurrent map writes at tickets.go:9",
 		},
 		{
 			name:    "other fatal error",
 			ev:      Evidence{ExitCode: 2, Output: fatalOtherOutput},
-			cause:   Crash,
+			cause:   event.CauseCrash,
 			message: "sync: unlock of unlocked mutex at tickets.go:44",
 		},
 		{
 			name:    "all goroutines asleep",
 			ev:      Evidence{ExitCode: 2, Output: allAsleepOutput},
-			cause:   Deadlock,
+			cause:   event.CauseDeadlock,
 			message: "all goroutines are asleep - deadlock!",
 		},
 		{
 			name:    "synctest bubble leak",
 			ev:      Evidence{ExitCode: 2, Output: bubbleLeakOutput},
-			cause:   Leak,
+			cause:   event.CauseLeak,
 			message: "goroutines started in the test were still blocked when it ended",
 		},
 		{
 			name:    "synctest bubble blocked",
 			ev:      Evidence{ExitCode: 2, Output: bubbleBlockedOutput},
-			cause:   Timeout,
+			cause:   event.CauseTimeout,
 			message: "every goroutine of the test is blocked forever at tickets.go:31",
 		},
 		{
@@ -327,7 +326,7 @@ func TestClassify(t *testing.T) {
 					Message: "go-deadlock: POTENTIAL DEADLOCK: Inconsistent locking at tickets.go:50"},
 				Confirmed: true, Output: raceOutput,
 			},
-			cause:   Deadlock,
+			cause:   event.CauseDeadlock,
 			message: "go-deadlock: POTENTIAL DEADLOCK: Inconsistent locking at tickets.go:50",
 		},
 		{
@@ -336,7 +335,7 @@ func TestClassify(t *testing.T) {
 				End:       &event.Record{Kind: event.End, Test: "TestSell", Failed: true, Cause: event.CauseLeak, Message: "goroutines started by the test are still running after it"},
 				Confirmed: true, Output: raceOutput,
 			},
-			cause:   Race,
+			cause:   event.CauseRace,
 			message: "data race at tickets.go:41 and tickets.go:38",
 		},
 		{
@@ -345,49 +344,49 @@ func TestClassify(t *testing.T) {
 				End:      &event.Record{Kind: event.End, Test: "TestSell", Failed: true, Cause: event.CauseTimeout, Message: "did not finish within 10s; stuck at tickets.go:60"},
 				ExitCode: 3, Output: "=== RUN   TestSell\n\n--- FAIL: TestSell (timeout: did not finish within 10s)\ngoroutine 1 [running]:\n",
 			},
-			cause:   Timeout,
+			cause:   event.CauseTimeout,
 			message: "did not finish within 10s; stuck at tickets.go:60",
 		},
 		{
 			name:    "a kill outranks the crash it caused",
 			ev:      Evidence{Killed: true, ExitCode: -1, Output: fatalOtherOutput},
-			cause:   Timeout,
+			cause:   event.CauseTimeout,
 			message: "the test did not finish within its time limit; the grader stopped it",
 		},
 		{
 			name:    "t.Errorf",
 			ev:      Evidence{End: end(true), Confirmed: true, Output: errorfOutput},
-			cause:   Fail,
+			cause:   event.CauseFail,
 			message: "sold 11 tickets, want 10 (tickets_test.go:19)",
 		},
 		{
 			name:    "testify with a message",
 			ev:      Evidence{End: end(true), Confirmed: true, Output: testifyOutput},
-			cause:   Fail,
+			cause:   event.CauseFail,
 			message: "the count after 3 calls (tickets_test.go:9)",
 		},
 		{
 			name:    "testify without a message",
 			ev:      Evidence{End: end(true), Confirmed: true, Output: testifyNoMessageOutput},
-			cause:   Fail,
+			cause:   event.CauseFail,
 			message: "Should be true (tickets_test.go:10)",
 		},
 		{
 			name:    "failed without output",
 			ev:      Evidence{End: end(true), Confirmed: true, Output: "=== RUN   TestSell\n--- FAIL: TestSell (0.00s)\n"},
-			cause:   Fail,
+			cause:   event.CauseFail,
 			message: "the test failed",
 		},
 		{
 			name:    "failed, the process ended afterwards",
 			ev:      Evidence{End: end(true), ExitCode: 1, Output: errorfOutput},
-			cause:   Fail,
+			cause:   event.CauseFail,
 			message: "sold 11 tickets, want 10 (tickets_test.go:19)",
 		},
 		{
 			name:    "student prints a fake PASS",
 			ev:      Evidence{ExitCode: 2, Output: "=== RUN   TestSell\n--- PASS: TestSell (0.00s)\nPASS\nok\n"},
-			cause:   Crash,
+			cause:   event.CauseCrash,
 			message: "the test process ended during this test (exit status 2)",
 		},
 	}
@@ -438,25 +437,4 @@ func TestClassifyStudentFrames(t *testing.T) {
 
 	got = Classifier{Dir: "/elsewhere"}.Classify(Evidence{Test: "TestSell", Output: raceOutput, End: end(true), Confirmed: true})
 	assert.Equal(t, "data race detected during the test", got.Message)
-}
-
-func TestMoreSpecific(t *testing.T) {
-	order := []string{Build, Deadlock, Race, Panic, Timeout, Crash, Leak, Fail}
-	for i, a := range order {
-		for j, b := range order {
-			assert.Equal(t, i < j, MoreSpecific(a, b), "MoreSpecific(%s, %s)", a, b)
-		}
-		assert.True(t, MoreSpecific(a, "unknown"), a)
-		assert.False(t, MoreSpecific("unknown", a), a)
-	}
-	assert.False(t, MoreSpecific("", ""))
-}
-
-// Every cause of the grading contract is ranked.
-func TestEveryCauseRanked(t *testing.T) {
-	for _, cause := range []string{event.CauseLeak, event.CauseDeadlock, event.CauseTimeout} {
-		assert.True(t, MoreSpecific(cause, "unknown"), cause)
-	}
-	assert.Len(t, rank, 8)
-	assert.False(t, strings.Contains(strings.Join(rank, ","), ",,"))
 }

@@ -353,7 +353,7 @@ func (r *exerciseRun) grade(ctx context.Context, opts Options) (report.Exercise,
 	switch {
 	case r.refused != "":
 		for _, t := range r.tests {
-			final[t] = classify.Outcome{Cause: classify.Build, Message: r.refused}
+			final[t] = classify.Outcome{Cause: event.CauseBuild, Message: r.refused}
 		}
 	case r.binaries[runner.RaceMode].Path == "" || r.binaries[runner.LockOrderMode].Path == "":
 		log := r.binaries[runner.RaceMode].BuildLog
@@ -361,7 +361,7 @@ func (r *exerciseRun) grade(ctx context.Context, opts Options) (report.Exercise,
 			log = r.binaries[runner.LockOrderMode].BuildLog
 		}
 		for _, t := range r.tests {
-			final[t] = classify.Outcome{Cause: classify.Build, Message: firstLines(log, 1), Output: log}
+			final[t] = classify.Outcome{Cause: event.CauseBuild, Message: firstLines(log, 1), Output: log}
 		}
 	default:
 		c := classify.Classifier{Dir: r.dir}
@@ -390,7 +390,7 @@ func (r *exerciseRun) grade(ctx context.Context, opts Options) (report.Exercise,
 	for _, name := range r.tests {
 		o, ok := final[name]
 		if !ok {
-			o = classify.Outcome{Cause: classify.Crash, Message: "the test produced no result"}
+			o = classify.Outcome{Cause: event.CauseCrash, Message: "the test produced no result"}
 		}
 		t := report.Test{Name: name, Weight: r.ex.Weight(name), Status: report.Pass}
 		if !o.Passed {
@@ -412,7 +412,7 @@ func merge(final, run map[string]classify.Outcome) {
 			final[name] = o
 		case prev.Passed && !o.Passed:
 			final[name] = o
-		case !prev.Passed && !o.Passed && classify.MoreSpecific(o.Cause, prev.Cause):
+		case !prev.Passed && !o.Passed && o.Cause.Outranks(prev.Cause):
 			final[name] = o
 		}
 	}

@@ -125,7 +125,7 @@ func statuses(e report.Exercise) map[string]string {
 		if t.Status == report.Pass {
 			out[t.Name] = report.Pass
 		} else {
-			out[t.Name] = t.Cause
+			out[t.Name] = string(t.Cause)
 		}
 	}
 	return out

@@ -5,7 +5,11 @@
 // ever added within a version; a change that breaks readers bumps Version.
 package report
 
-import "math"
+import (
+	"math"
+
+	"github.com/concurrency-kit/kit/grader/event"
+)
 
 // Version is the version of the result document.
 const Version = 1
@@ -45,11 +49,10 @@ type Test struct {
 	Name   string  `json:"name"`
 	Weight float64 `json:"weight"`
 	Status string  `json:"status"` // "pass" or "fail"
-	// Cause is present exactly when Status is "fail": fail, race, leak,
-	// deadlock, timeout, panic, crash or build.
-	Cause   string `json:"cause,omitempty"`
-	Message string `json:"message,omitempty"`
-	Output  string `json:"output,omitempty"`
+	// Cause is present exactly when Status is "fail".
+	Cause   event.Cause `json:"cause,omitempty"`
+	Message string      `json:"message,omitempty"`
+	Output  string      `json:"output,omitempty"`
 }
 
 // Statuses of a test.

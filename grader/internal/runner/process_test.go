@@ -83,26 +83,26 @@ func TestRunTests(t *testing.T) {
 		{
 			name:   "one process",
 			script: `'^(TestA|TestB|TestC)$') start TestA; pass TestA; start TestB; fail TestB; start TestC; pass TestC; exit 1;;`,
-			want:   map[string]result{"TestA": pass, "TestB": fail(classify.Fail), "TestC": pass},
+			want:   map[string]result{"TestA": pass, "TestB": fail(event.CauseFail), "TestC": pass},
 		},
 		{
 			name: "the tests a crash kept from running run in a new process",
 			script: `'^(TestA|TestB|TestC|TestD)$') start TestA; pass TestA; start TestB; echo 'panic: boom'; exit 2;;
 '^(TestC|TestD)$') start TestC; fail TestC; start TestD; pass TestD; exit 1;;`,
-			want: map[string]result{"TestA": pass, "TestB": fail(classify.Panic), "TestC": fail(classify.Fail), "TestD": pass},
+			want: map[string]result{"TestA": pass, "TestB": fail(event.CausePanic), "TestC": fail(event.CauseFail), "TestD": pass},
 		},
 		{
 			name: "tests that cannot start",
 			script: `'^(TestA|TestB)$') start TestA; pass TestA; exit 2;;
 '^(TestB)$') echo 'fatal error: unexpected signal during runtime execution'; exit 2;;`,
-			want: map[string]result{"TestA": fail(classify.Crash), "TestB": fail(classify.Crash)},
+			want: map[string]result{"TestA": fail(event.CauseCrash), "TestB": fail(event.CauseCrash)},
 		},
 		{
 			name: "a pass after a race runs again alone",
 			script: `'^(TestA|TestB|TestC)$') start TestA; race; fail TestA; start TestB; pass TestB; start TestC; pass TestC; exit 1;;
 '^(TestB)$') start TestB; race; fail TestB; exit 1;;
 '^(TestC)$') start TestC; pass TestC; exit 0;;`,
-			want: map[string]result{"TestA": fail(classify.Race), "TestB": fail(classify.Race), "TestC": pass},
+			want: map[string]result{"TestA": fail(event.CauseRace), "TestB": fail(event.CauseRace), "TestC": pass},
 		},
 		{
 			// The process run for the test alone died before the test
@@ -110,7 +110,7 @@ func TestRunTests(t *testing.T) {
 			name: "a pass after a race whose rerun dies before the test",
 			script: `'^(TestA|TestB)$') start TestA; race; fail TestA; start TestB; pass TestB; exit 1;;
 '^(TestB)$') echo 'fatal error: unexpected signal during runtime execution'; exit 2;;`,
-			want: map[string]result{"TestA": fail(classify.Race), "TestB": fail(classify.Crash)},
+			want: map[string]result{"TestA": fail(event.CauseRace), "TestB": fail(event.CauseCrash)},
 		},
 	}
 	for _, tt := range tests {

@@ -129,7 +129,7 @@ func analyse(p *Process, tests []string, c classify.Classifier) (map[string]clas
 		// The process completed without these tests reporting: they did not
 		// run through the harness, so they cannot pass.
 		for _, name := range notStarted {
-			outcomes[name] = classify.Outcome{Cause: classify.Fail, Output: segments[name],
+			outcomes[name] = classify.Outcome{Cause: event.CauseFail, Output: segments[name],
 				Message: "the test reported no result to the grader (does it call harness.Setup?)"}
 		}
 		notStarted = nil

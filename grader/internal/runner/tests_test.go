@@ -118,7 +118,7 @@ const panicTrace = "panic: boom [recovered, repanicked]\n\ngoroutine 7 [running]
 // result is an outcome reduced to what the tests below compare.
 type result struct {
 	Passed bool
-	Cause  string
+	Cause  event.Cause
 }
 
 func results(outcomes map[string]classify.Outcome) map[string]result {
@@ -131,7 +131,7 @@ func results(outcomes map[string]classify.Outcome) map[string]result {
 
 var (
 	pass = result{Passed: true}
-	fail = func(cause string) result { return result{Cause: cause} }
+	fail = func(cause event.Cause) result { return result{Cause: cause} }
 )
 
 func TestAnalyse(t *testing.T) {
@@ -147,7 +147,7 @@ func TestAnalyse(t *testing.T) {
 			name:  "clean exit, every test ended",
 			p:     process(true, 1, "start TestA", "end TestA", "start TestB", "    b_test.go:3: wrong", "fail TestB", "start TestC", "end TestC", "FAIL"),
 			tests: []string{"TestA", "TestB", "TestC"},
-			want:  map[string]result{"TestA": pass, "TestB": fail(classify.Fail), "TestC": pass},
+			want:  map[string]result{"TestA": pass, "TestB": fail(event.CauseFail), "TestC": pass},
 		},
 		{
 			name:  "clean exit, all passed",
@@ -159,14 +159,14 @@ func TestAnalyse(t *testing.T) {
 			name:       "the process died in the middle of a test",
 			p:          process(false, 2, "start TestA", "end TestA", "start TestB", "--- FAIL: TestB (0.00s)", panicTrace),
 			tests:      []string{"TestA", "TestB", "TestC", "TestD"},
-			want:       map[string]result{"TestA": pass, "TestB": fail(classify.Panic)},
+			want:       map[string]result{"TestA": pass, "TestB": fail(event.CausePanic)},
 			notStarted: []string{"TestC", "TestD"},
 		},
 		{
 			name:       "the process died silently",
 			p:          process(false, -1, "start TestA"),
 			tests:      []string{"TestA", "TestB"},
-			want:       map[string]result{"TestA": fail(classify.Crash)},
+			want:       map[string]result{"TestA": fail(event.CauseCrash)},
 			notStarted: []string{"TestB"},
 		},
 		{
@@ -180,7 +180,7 @@ func TestAnalyse(t *testing.T) {
 			name:       "a pass followed by a crash is not confirmed",
 			p:          process(false, 2, "start TestA", "end TestA", "start TestB", "end TestB"),
 			tests:      []string{"TestA", "TestB", "TestC"},
-			want:       map[string]result{"TestA": pass, "TestB": fail(classify.Crash)},
+			want:       map[string]result{"TestA": pass, "TestB": fail(event.CauseCrash)},
 			notStarted: []string{"TestC"},
 		},
 		{
@@ -194,7 +194,7 @@ func TestAnalyse(t *testing.T) {
 			p: process(true, 1, "start TestA", "end TestA", "start TestB", raceReport, "fail TestB",
 				"start TestC", "end TestC", "start TestD", "    d_test.go:9: wrong", "fail TestD", "start TestE", "end TestE", "FAIL"),
 			tests:   []string{"TestA", "TestB", "TestC", "TestD", "TestE"},
-			want:    map[string]result{"TestA": pass, "TestB": fail(classify.Race), "TestD": fail(classify.Fail)},
+			want:    map[string]result{"TestA": pass, "TestB": fail(event.CauseRace), "TestD": fail(event.CauseFail)},
 			tainted: []string{"TestC", "TestE"},
 		},
 		{
@@ -202,7 +202,7 @@ func TestAnalyse(t *testing.T) {
 			p: process(false, 2, "start TestA", raceReport, "fail TestA", "start TestB", "end TestB",
 				"start TestC", panicTrace),
 			tests:      []string{"TestA", "TestB", "TestC", "TestD"},
-			want:       map[string]result{"TestA": fail(classify.Race), "TestC": fail(classify.Panic)},
+			want:       map[string]result{"TestA": fail(event.CauseRace), "TestC": fail(event.CausePanic)},
 			notStarted: []string{"TestD"},
 			tainted:    []string{"TestB"},
 		},
@@ -210,20 +210,20 @@ func TestAnalyse(t *testing.T) {
 			name:  "a clean process in which a test never reported",
 			p:     process(true, 0, "start TestA", "end TestA", "=== RUN   TestB", "--- PASS: TestB (0.00s)", "PASS"),
 			tests: []string{"TestA", "TestB"},
-			want:  map[string]result{"TestA": pass, "TestB": fail(classify.Fail)},
+			want:  map[string]result{"TestA": pass, "TestB": fail(event.CauseFail)},
 		},
 		{
 			name:  "a skipped test fails",
 			p:     process(true, 0, "start TestA", "skip TestA", "PASS"),
 			tests: []string{"TestA"},
-			want:  map[string]result{"TestA": fail(classify.Fail)},
+			want:  map[string]result{"TestA": fail(event.CauseFail)},
 		},
 		{
 			name: "printed results count for nothing",
 			p: process(false, 3, "start TestA", "--- PASS: TestA (0.00s)", "=== RUN   TestB", "--- PASS: TestB (0.00s)",
 				"PASS", "ok  \texample.com/t\t0.01s"),
 			tests:      []string{"TestA", "TestB"},
-			want:       map[string]result{"TestA": fail(classify.Crash)},
+			want:       map[string]result{"TestA": fail(event.CauseCrash)},
 			notStarted: []string{"TestB"},
 		},
 		{
@@ -234,7 +234,7 @@ func TestAnalyse(t *testing.T) {
 			p: process(true, 1, "start TestA", "end TestA", "start TestB", "=== RUN   TestZ", raceReport, "fail TestB",
 				"start TestC", "end TestC", "FAIL"),
 			tests:   []string{"TestA", "TestB", "TestC"},
-			want:    map[string]result{"TestA": pass, "TestB": fail(classify.Fail)},
+			want:    map[string]result{"TestA": pass, "TestB": fail(event.CauseFail)},
 			tainted: []string{"TestC"},
 		},
 	}
@@ -280,5 +280,5 @@ func TestAnalyseDeathDetails(t *testing.T) {
 	p.Killed = true
 	outcomes, _, _ = analyse(p, []string{"TestA", "TestB"}, classifier)
 	assert.Equal(t, result{Passed: true}, results(outcomes)["TestA"])
-	assert.Equal(t, classify.Timeout, outcomes["TestB"].Cause)
+	assert.Equal(t, event.CauseTimeout, outcomes["TestB"].Cause)
 }

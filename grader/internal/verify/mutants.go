@@ -168,7 +168,7 @@ func (v Verifier) judgeMutant(c *checker, m mutant, e report.Exercise) bool {
 func firstFailure(e report.Exercise) string {
 	for _, t := range e.Tests {
 		if t.Status != report.Pass {
-			return t.Name + " (" + t.Cause + ")"
+			return t.Name + " (" + string(t.Cause) + ")"
 		}
 	}
 	return "no test failed"

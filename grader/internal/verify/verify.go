@@ -16,7 +16,7 @@ import (
 	"strings"
 
 	"github.com/concurrency-kit/kit/grader/catalog"
-	"github.com/concurrency-kit/kit/grader/internal/classify"
+	"github.com/concurrency-kit/kit/grader/event"
 	"github.com/concurrency-kit/kit/grader/internal/grade"
 	"github.com/concurrency-kit/kit/grader/internal/report"
 	"github.com/concurrency-kit/kit/grader/internal/source"
@@ -175,7 +175,7 @@ func (v Verifier) checkStubs(ctx context.Context, c *checker, exercises []catalo
 			switch {
 			case t.Status == report.Pass:
 				wrong = append(wrong, t.Name+" passes")
-			case t.Cause == classify.Timeout || t.Cause == classify.Build || t.Cause == classify.Crash:
+			case t.Cause == event.CauseTimeout || t.Cause == event.CauseBuild || t.Cause == event.CauseCrash:
 				wrong = append(wrong, fmt.Sprintf("%s fails with %s (%s)", t.Name, t.Cause, t.Message))
 			}
 		}
@@ -315,7 +315,7 @@ func (v Verifier) judgeMistake(c *checker, m Mistake, e report.Exercise) {
 		case m.Maybe[t.Name]:
 		case declared && t.Status == report.Pass:
 			wrong = append(wrong, t.Name+" should fail but passes")
-		case declared && want != "" && t.Cause != want:
+		case declared && want != "" && t.Cause != event.Cause(want):
 			wrong = append(wrong, fmt.Sprintf("%s should fail with %s but fails with %s (%s)", t.Name, want, t.Cause, t.Message))
 		case !declared && t.Status != report.Pass:
 			wrong = append(wrong, fmt.Sprintf("%s should pass but fails with %s (%s)", t.Name, t.Cause, t.Message))
