@@ -226,16 +226,60 @@ func (c *Catalog) MaxScore() float64 {
 	return total
 }
 
-// Lookup finds an exercise by name, by folder ("14_queue") or by number
-// ("14" or "14_queue").
+// Lookup finds an exercise by name, by folder ("14_queue", also as
+// "exercises/14_queue/"), or by number ("14", and "9" for "09").
 func (c *Catalog) Lookup(name string) (Exercise, bool) {
+	name = strings.TrimSuffix(strings.TrimPrefix(name, "exercises/"), "/")
 	for _, e := range c.Exercises {
 		number, _, _ := strings.Cut(e.Dir, "_")
-		if name == e.Name || name == e.Dir || name == number || name == path.Join("exercises", e.Dir) {
+		if name == e.Name || name == e.Dir || name == number || sameNumber(name, number) {
 			return e, true
 		}
 	}
 	return Exercise{}, false
+}
+
+// sameNumber reports whether a and b are the same decimal number written
+// with or without leading zeros ("9" and "09").
+func sameNumber(a, b string) bool {
+	x, errA := strconv.Atoi(a)
+	y, errB := strconv.Atoi(b)
+	return errA == nil && errB == nil && x == y && x > 0 && !strings.HasPrefix(a, "-") && !strings.HasPrefix(a, "+")
+}
+
+// Suggest returns the exercise name closest to name, for a "did you mean"
+// hint, or "" when none is close (at most a third of its letters differ).
+func (c *Catalog) Suggest(name string) string {
+	best, bestDistance := "", len(name)/3+1
+	for _, e := range c.Exercises {
+		for _, candidate := range []string{e.Name, e.Dir} {
+			if d := editDistance(strings.ToLower(name), candidate); d < bestDistance {
+				best, bestDistance = e.Name, d
+			}
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }
 
 // Names lists the exercise names in order, for error messages.

@@ -202,7 +202,13 @@ func TestLookup(t *testing.T) {
 		{"goroutines", "goroutines"},
 		{"01", "goroutines"},
 		{"01_goroutines", "goroutines"},
-		{"1", ""},
+		{"1", "goroutines"},
+		{"001", "goroutines"},
+		{"exercises/14_queue/", "queue"},
+		{"14_queue/", "queue"},
+		{"-14", ""},
+		{"+14", ""},
+		{"0", ""},
 		{"Queue", ""},
 		{"15", ""},
 		{"", ""},
@@ -240,4 +246,18 @@ func TestEmbeddedCatalog(t *testing.T) {
 	_, ok := c.Lookup("goroutines")
 	assert.True(t, ok)
 	assert.Positive(t, c.MaxScore())
+}
+
+func TestSuggest(t *testing.T) {
+	c, err := catalog.Parse(document(t,
+		validEntry("goroutines", "01_goroutines"),
+		validEntry("queue", "14_queue"),
+	))
+	require.NoError(t, err)
+	for query, want := range map[string]string{
+		"gorutines": "goroutines", "Goroutines": "goroutines", "queu": "queue", "14_queu": "queue",
+		"philosophers": "", "q": "", "": "",
+	} {
+		assert.Equal(t, want, c.Suggest(query), query)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"sync"
@@ -60,6 +61,11 @@ func newProcessState() *processState {
 
 // testRun is one top-level test in progress.
 type testRun struct {
+	// before are the goroutines that existed when the test began: where a
+	// test is stuck is looked for among the others (a goroutine an earlier
+	// test leaked is not where this one is stuck).
+	before map[string]bool
+
 	t       *testing.T
 	name    string
 	dir     string // the exercise folder, for finding the student's frames
@@ -85,6 +91,10 @@ func Setup(t *testing.T) {
 	// Cleanups run last-registered-first: finish (registered first) runs
 	// after the leak check and after every cleanup the test adds itself.
 	t.Cleanup(run.finish)
+	run.before = goroutineIDs(allGoroutines())
+	for id := range goroutineIDs(currentGoroutine()) {
+		delete(run.before, id) // the test's own goroutine is where it may be stuck
+	}
 	ignore := goleak.IgnoreCurrent()
 	t.Cleanup(func() { run.checkLeaks(ignore) })
 	process.begin(run)
@@ -212,7 +222,7 @@ func (r *testRun) abort(cause event.Cause, message string) {
 		message = "go-deadlock: " + firstLine(reports[0])
 		detail = strings.Join(reports, "\n") + "\n" + dump
 	}
-	if where := r.studentFrame(detail); where != "" {
+	if where := r.studentFrame(r.newGoroutines(detail)); where != "" {
 		message += "; stuck at " + where
 	}
 	fmt.Fprintf(os.Stderr, "\n--- FAIL: %s (%s: %s)\n%s\n", r.name, cause, message, detail)
@@ -239,6 +249,45 @@ func allGoroutines() string {
 		}
 		buf = make([]byte, 2*len(buf))
 	}
+}
+
+// currentGoroutine is the calling goroutine's stack.
+func currentGoroutine() string {
+	buf := make([]byte, 64<<10)
+	return string(buf[:runtime.Stack(buf, false)])
+}
+
+// goroutineHeader matches the first line of a goroutine in a dump.
+var goroutineHeader = regexp.MustCompile(`(?m)^goroutine (\d+) \[`)
+
+// goroutineIDs lists the goroutines of a dump.
+func goroutineIDs(dump string) map[string]bool {
+	ids := map[string]bool{}
+	for _, m := range goroutineHeader.FindAllStringSubmatch(dump, -1) {
+		ids[m[1]] = true
+	}
+	return ids
+}
+
+// newGoroutines keeps the part of text before the dump (a go-deadlock
+// report) and the goroutines of the dump that the test started.
+func (r *testRun) newGoroutines(text string) string {
+	starts := goroutineHeader.FindAllStringSubmatchIndex(text, -1)
+	if len(starts) == 0 {
+		return text
+	}
+	var b strings.Builder
+	b.WriteString(text[:starts[0][0]])
+	for i, m := range starts {
+		end := len(text)
+		if i+1 < len(starts) {
+			end = starts[i+1][0]
+		}
+		if !r.before[text[m[2]:m[3]]] {
+			b.WriteString(text[m[0]:end])
+		}
+	}
+	return b.String()
 }
 
 // studentFrame returns the first file:line in text that lies in the

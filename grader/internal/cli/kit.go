@@ -80,7 +80,10 @@ func (k *Kit) Select(names []string) ([]catalog.Exercise, error) {
 	for _, name := range names {
 		ex, ok := k.Catalog.Lookup(name)
 		if !ok {
-			return nil, fmt.Errorf("unknown exercise %q (exercises: %s)", name, strings.Join(k.Catalog.Names(), ", "))
+			if guess := k.Catalog.Suggest(name); guess != "" {
+				return nil, usageErrorf("unknown exercise %q: did you mean %s?", name, guess)
+			}
+			return nil, usageErrorf("unknown exercise %q (exercises: %s)", name, strings.Join(k.Catalog.Names(), ", "))
 		}
 		want[ex.Name] = true
 	}

@@ -1,11 +1,15 @@
 package grade
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"flag"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -14,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/concurrency-kit/kit/grader/catalog"
+	"github.com/concurrency-kit/kit/grader/event"
 	"github.com/concurrency-kit/kit/grader/internal/kitfiles"
 	"github.com/concurrency-kit/kit/grader/internal/report"
 	"github.com/concurrency-kit/kit/grader/internal/sandbox"
@@ -155,7 +160,47 @@ func TestGradeTellsEveryCauseApart(t *testing.T) {
 					assert.Contains(t, test.Message, "more than 256 MiB")
 				}
 			}
+			if box.Enabled() {
+				checkGolden(t, doc)
+			}
 		})
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+// checkGolden compares the document, as JSON and as text (plain and in
+// colour), with the golden files: what a student or a program reading the
+// grade sees. Test output (timings, goroutine addresses) is left out.
+func checkGolden(t *testing.T, doc *report.Document) {
+	t.Helper()
+	stable := *doc
+	stable.Exercises = slices.Clone(doc.Exercises)
+	for i := range stable.Exercises {
+		stable.Exercises[i].Tests = slices.Clone(stable.Exercises[i].Tests)
+		for j := range stable.Exercises[i].Tests {
+			stable.Exercises[i].Tests[j].Output = ""
+		}
+	}
+	var js bytes.Buffer
+	enc := json.NewEncoder(&js)
+	enc.SetIndent("", "  ")
+	require.NoError(t, enc.Encode(&stable))
+	outputs := map[string][]byte{"faults.json": js.Bytes()}
+	for name, color := range map[string]bool{"faults.txt": false, "faults-color.txt": true} {
+		var text bytes.Buffer
+		require.NoError(t, report.WriteText(&text, &stable, report.TextOptions{Color: color, Width: 100}))
+		outputs[name] = text.Bytes()
+	}
+	for name, got := range outputs {
+		golden := filepath.Join("testdata", "golden", name)
+		if *update {
+			require.NoError(t, os.MkdirAll(filepath.Dir(golden), 0o755))
+			require.NoError(t, os.WriteFile(golden, got, 0o644))
+		}
+		want, err := os.ReadFile(golden)
+		require.NoError(t, err)
+		assert.Equal(t, string(want), string(got), "%s (go test ./grader/internal/grade -update rewrites it)", name)
 	}
 }
 
@@ -243,7 +288,7 @@ func TestGradeRefusesStudentFiles(t *testing.T) {
 			doc := gradeFolder(t, kit, root, newSandbox(t))
 			assert.Zero(t, doc.Exercises[0].Score)
 			for _, test := range doc.Exercises[0].Tests {
-				assert.Equal(t, "build", test.Cause, test.Name)
+				assert.Equal(t, event.CauseBuild, test.Cause, test.Name)
 				assert.Contains(t, test.Message, tt.message, test.Name)
 			}
 			assert.True(t, doc.Exercises[1].Done(), "the other exercise keeps its marks")
@@ -266,7 +311,7 @@ func TestGradeRefusesAnAlteredKitTest(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, doc.Exercises[0].Score)
 	for _, test := range doc.Exercises[0].Tests {
-		assert.Equal(t, "build", test.Cause)
+		assert.Equal(t, event.CauseBuild, test.Cause)
 		assert.Contains(t, test.Message, "git checkout -- exercises/90_fake/fake_test.go")
 	}
 	assert.True(t, doc.Exercises[1].Done())

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"go/format"
 	"io/fs"
 	"maps"
 	"os"
@@ -71,7 +72,11 @@ func record(goMod, goSum []byte, sums map[string]string) []byte {
 		fmt.Fprintf(&b, "\t%q: %q,\n", name, sums[name])
 	}
 	b.WriteString("}\n")
-	return b.Bytes()
+	formatted, err := format.Source(b.Bytes())
+	if err != nil {
+		panic(err) // the generator's own mistake
+	}
+	return formatted
 }
 
 func TestLoadHoldsEveryKitFile(t *testing.T) {

@@ -1,0 +1,372 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/concurrency-kit/kit/grader/catalog"
+	"github.com/concurrency-kit/kit/grader/internal/grade"
+	"github.com/concurrency-kit/kit/grader/internal/report"
+	"github.com/concurrency-kit/kit/grader/internal/sandbox"
+	"github.com/concurrency-kit/kit/grader/internal/verify"
+)
+
+// command is one subcommand of the grader.
+type command struct {
+	name    string
+	args    string // the positional arguments, for the usage line
+	summary string // one line, for the command list
+	about   string // a paragraph, for the command's own usage
+	flags   []string
+	// minArgs and maxArgs bound the positional arguments (-1: no bound).
+	minArgs, maxArgs int
+	run              func(ctx context.Context, a *App, o *options, args []string) error
+}
+
+// gradingFlags are the flags of the commands that grade.
+var gradingFlags = []string{"dir", "json", "min-score", "count", "cpu", "jobs", "color", "solutions", "no-sandbox"}
+
+// commands is the command table, in the order the usage lists them. The
+// first is the default.
+func commands() []*command {
+	return []*command{
+		{
+			name: "grade", args: "[EXERCISE...]", summary: "grade the exercises (all by default)",
+			about: "Grades the exercises named (all of them by default) and prints a score per\nexercise and the total.",
+			flags: gradingFlags, minArgs: 0, maxArgs: -1, run: runGrade,
+		},
+		{
+			name: "run", args: "EXERCISE", summary: "grade one exercise, with every test's output",
+			about: "Grades one exercise and prints every test, with the output of the failed ones.",
+			flags: gradingFlags, minArgs: 1, maxArgs: 1, run: runRun,
+		},
+		{
+			name: "list", args: "", summary: "show which exercises are done and what is next",
+			about: "Grades every exercise and prints one line each: done or not, and what to do next.",
+			flags: []string{"dir", "json", "jobs", "solutions", "no-sandbox"}, minArgs: 0, maxArgs: 0, run: runList,
+		},
+		{
+			name: "hint", args: "EXERCISE", summary: "show the exercise's hint",
+			about: "Prints the hint of one exercise.",
+			flags: []string{"dir"}, minArgs: 1, maxArgs: 1, run: runHint,
+		},
+		{
+			name: "verify", args: "[EXERCISE...]", summary: "check the kit itself (solutions, stubs, fixtures)",
+			about: "The kit's self-check: every stub scores zero without hanging, every reference\nsolution and alternative full marks, every wrong fixture loses exactly the\ntests it declares.",
+			flags: []string{"dir", "count", "cpu", "jobs", "no-sandbox"}, minArgs: 0, maxArgs: -1,
+			run: func(ctx context.Context, a *App, o *options, args []string) error {
+				return runVerify(ctx, a, o, args, false)
+			},
+		},
+		{
+			name: "mutate", args: "[EXERCISE...]", summary: "check the tests against mutants of the solutions",
+			about: "Grades concurrency mutants of every reference solution: each must lose points\nor be listed, with a reason, in solutions/NN_name/testdata/equivalent-mutants.txt.",
+			flags: []string{"dir", "jobs", "no-sandbox"}, minArgs: 0, maxArgs: -1,
+			run: func(ctx context.Context, a *App, o *options, args []string) error {
+				return runVerify(ctx, a, o, args, true)
+			},
+		},
+	}
+}
+
+// splitCommand finds the subcommand: the first argument that is not a flag
+// or a flag's value. Flags before it stay with the rest. With no
+// subcommand, the command is grade. help reports a request for the
+// grader's own usage (help, -h, --help with no subcommand).
+func splitCommand(args []string) (cmd *command, rest []string, help bool) {
+	table := commands()
+	all := allFlags()
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		if arg == "--" {
+			break
+		}
+		if name, isFlag := strings.CutPrefix(strings.TrimPrefix(arg, "-"), "-"); isFlag || strings.HasPrefix(arg, "-") {
+			if !isFlag {
+				name = strings.TrimPrefix(arg, "-")
+			}
+			if name == "h" || name == "help" {
+				if !hasCommand(table, args[i+1:]) {
+					return table[0], nil, true
+				}
+				continue
+			}
+			if f := all.Lookup(name); f != nil && !strings.Contains(name, "=") && !isBool(f) {
+				i++ // the flag's value
+			}
+			continue
+		}
+		if arg == "help" {
+			if i+1 < len(args) {
+				if c := find(table, args[i+1]); c != nil {
+					return c, []string{"-h"}, false
+				}
+			}
+			return table[0], nil, true
+		}
+		if c := find(table, arg); c != nil {
+			return c, append(append([]string{}, args[:i]...), args[i+1:]...), false
+		}
+		break // the first positional argument is an exercise: grade
+	}
+	return table[0], args, false
+}
+
+func hasCommand(table []*command, args []string) bool {
+	for _, arg := range args {
+		if find(table, arg) != nil {
+			return true
+		}
+	}
+	return false
+}
+
+func find(table []*command, name string) *command {
+	for _, c := range table {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+func isBool(f *flag.Flag) bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
+}
+
+// flagSet makes the command's flag set over o.
+func (c *command) flagSet(o *options) *flag.FlagSet {
+	fs := flag.NewFlagSet("grader "+c.name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // errors are reported by Run, usage on request
+	for _, name := range c.flags {
+		flagDefs[name](fs, o)
+	}
+	return fs
+}
+
+// checkArgs checks the number of positional arguments.
+func (c *command) checkArgs(args []string) error {
+	switch {
+	case c.maxArgs == 0 && len(args) > 0:
+		return usageErrorf("%s takes no arguments (got %q)", c.name, strings.Join(args, " "))
+	case c.minArgs == 1 && c.maxArgs == 1 && len(args) != 1:
+		return usageErrorf("%s needs exactly one exercise name", c.name)
+	}
+	return nil
+}
+
+// usage is the command's own help text.
+func (c *command) usage(fs *flag.FlagSet) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Usage: grader %s [flags] %s\n\n%s\n", c.name, c.args, c.about)
+	if c.args != "" {
+		b.WriteString("\nAn exercise is named by its name (queue), folder (14_queue) or number (14).\n")
+	}
+	b.WriteString("\nFlags:\n")
+	fs.SetOutput(&b)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+	return b.String()
+}
+
+// topUsage is the grader's help: the commands, then the default command's
+// flags.
+func topUsage() string {
+	var b strings.Builder
+	b.WriteString("Usage: grader [COMMAND] [flags] [EXERCISE...]\n\nCommands:\n")
+	table := commands()
+	for _, c := range table {
+		fmt.Fprintf(&b, "  %-8s %-15s %s\n", c.name, c.args, c.summary)
+	}
+	b.WriteString("\nWith no command, grader grades. Flags may come before or after the command\n" +
+		"and its arguments. \"grader COMMAND -h\" lists a command's flags.\n" +
+		"An exercise is named by its name (queue), folder (14_queue) or number (14).\n\nFlags of grade:\n")
+	fs := table[0].flagSet(newOptions())
+	fs.SetOutput(&b)
+	fs.PrintDefaults()
+	return b.String()
+}
+
+// openSandbox sets up the sandbox the tests run in, unless --no-sandbox.
+func openSandbox(o *options) (*sandbox.Sandbox, error) {
+	if o.noSandbox {
+		return sandbox.Disabled("--no-sandbox"), nil
+	}
+	return sandbox.New()
+}
+
+// gradeOptions opens the kit and makes the grading options for it.
+func gradeOptions(o *options) (*Kit, grade.Options, error) {
+	kit, err := OpenKit(o.dir)
+	if err != nil {
+		return nil, grade.Options{}, &usageError{err}
+	}
+	opts := grade.Options{
+		Root: kit.Root, Kit: kit.Files, AlteredTests: kit.AlteredTests, Module: Module,
+		CPUs: o.cpus, Count: o.count, Jobs: o.jobs,
+	}
+	return kit, opts, nil
+}
+
+// gradeSelected grades the named exercises (all when there are none).
+func gradeSelected(ctx context.Context, o *options, names []string) (*report.Document, []catalog.Exercise, error) {
+	kit, opts, err := gradeOptions(o)
+	if err != nil {
+		return nil, nil, err
+	}
+	selected, err := kit.Select(names)
+	if err != nil {
+		return nil, nil, err
+	}
+	opts.Exercises = selected
+	if o.solutions {
+		opts.Replace = grade.SolutionOverlay(kit.Root, selected)
+	}
+	box, err := openSandbox(o)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer box.Close()
+	opts.Sandbox = box
+	doc, err := grade.Grade(ctx, opts)
+	return doc, selected, err
+}
+
+// runGrade grades and prints the result (grader, grader grade).
+func runGrade(ctx context.Context, a *App, o *options, args []string) error {
+	doc, _, err := gradeSelected(ctx, o, args)
+	if err != nil {
+		return err
+	}
+	return a.writeResult(doc, o, false)
+}
+
+// runRun grades one exercise and prints every test (grader run).
+func runRun(ctx context.Context, a *App, o *options, args []string) error {
+	doc, selected, err := gradeSelected(ctx, o, args)
+	if err != nil {
+		return err
+	}
+	if err := a.writeResult(doc, o, true); err != nil {
+		return err
+	}
+	if !o.json && !doc.Exercises[0].Done() {
+		fmt.Fprintf(a.Stdout, "\nStuck? go run ./grader hint %s\n", selected[0].Name)
+	}
+	return nil
+}
+
+// runList grades everything and prints the progress (grader list).
+func runList(ctx context.Context, a *App, o *options, args []string) error {
+	doc, _, err := gradeSelected(ctx, o, args)
+	if err != nil {
+		return err
+	}
+	if o.json {
+		return a.writeResult(doc, o, false)
+	}
+	a.writeProgress(doc)
+	return nil
+}
+
+// writeResult prints the document as JSON or as text, and checks
+// --min-score.
+func (a *App) writeResult(doc *report.Document, o *options, detail bool) error {
+	if o.json {
+		enc := json.NewEncoder(a.Stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(doc); err != nil {
+			return fmt.Errorf("write JSON: %w", err)
+		}
+	} else {
+		text := report.TextOptions{Color: a.useColor(o.color), Width: a.Width, Detail: detail}
+		if err := report.WriteText(a.Stdout, doc, text); err != nil {
+			return fmt.Errorf("write report: %w", err)
+		}
+	}
+	if o.minScore > 0 && doc.Score < o.minScore {
+		return &shortfallError{fmt.Sprintf("score %v is below --min-score %v", doc.Score, o.minScore)}
+	}
+	return nil
+}
+
+// writeProgress prints one line per exercise and what to do next.
+func (a *App) writeProgress(doc *report.Document) {
+	next := ""
+	done := 0
+	for _, e := range doc.Exercises {
+		mark := "[ ]"
+		if e.Done() {
+			mark = "[x]"
+			done++
+		} else if next == "" {
+			next = e.Name
+		}
+		fmt.Fprintf(a.Stdout, "%s %-28s %d/%d tests\n", mark, e.Path, e.Passed, e.Total)
+	}
+	fmt.Fprintf(a.Stdout, "\n%d of %d exercises done.", done, len(doc.Exercises))
+	if next != "" {
+		fmt.Fprintf(a.Stdout, " Next: %s (go run ./grader run %s)", next, next)
+	}
+	fmt.Fprintln(a.Stdout)
+}
+
+func (a *App) useColor(mode string) bool {
+	switch mode {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	return a.IsTerminal && os.Getenv("NO_COLOR") == ""
+}
+
+// runHint prints an exercise's hint (grader hint).
+func runHint(_ context.Context, a *App, o *options, args []string) error {
+	kit, err := OpenKit(o.dir)
+	if err != nil {
+		return &usageError{err}
+	}
+	ex, err := kit.Select(args)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.Stdout, "%s (%s)\n\n%s\n\nThe exercise's README: %s/README.md\n", ex[0].Name, ex[0].Path(), ex[0].Hint, ex[0].Path())
+	return nil
+}
+
+// runVerify is the kit's self-checks (grader verify, grader mutate).
+func runVerify(ctx context.Context, a *App, o *options, args []string, mutants bool) error {
+	kit, opts, err := gradeOptions(o)
+	if err != nil {
+		return err
+	}
+	if _, err := kit.Select(args); err != nil {
+		return err
+	}
+	box, err := openSandbox(o)
+	if err != nil {
+		return err
+	}
+	defer box.Close()
+	opts.Sandbox = box
+	v := verify.Verifier{Root: kit.Root, Catalog: kit.Catalog, Options: opts, Log: a.Stdout}
+	check := v.Run
+	if mutants {
+		check = v.Mutants
+	}
+	ok, err := check(ctx, args)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return &shortfallError{}
+	}
+	return nil
+}

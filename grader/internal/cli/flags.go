@@ -1,0 +1,149 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// options are the values of every flag; each command registers the flags
+// it takes.
+type options struct {
+	dir       string
+	json      bool
+	minScore  float64
+	count     int
+	cpus      []int
+	jobs      int
+	color     string
+	solutions bool
+	noSandbox bool
+}
+
+func newOptions() *options {
+	return &options{dir: ".", count: 1, color: "auto"}
+}
+
+// flagDefs are every flag of the grader, by name. A command lists the
+// names of those it takes.
+var flagDefs = map[string]func(fs *flag.FlagSet, o *options){
+	"dir": func(fs *flag.FlagSet, o *options) {
+		fs.StringVar(&o.dir, "dir", o.dir, "the kit's root folder")
+	},
+	"json": func(fs *flag.FlagSet, o *options) {
+		fs.BoolVar(&o.json, "json", false, "print the result document as JSON (see grader/README.md)")
+	},
+	"min-score": func(fs *flag.FlagSet, o *options) {
+		fs.Float64Var(&o.minScore, "min-score", 0, "exit with status 1 when the total score is below this")
+	},
+	"count": func(fs *flag.FlagSet, o *options) {
+		fs.Func("count", "run every test `N` times; a test passes only if it passes every time (default 1)", func(v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				return errors.New("must be a whole number of at least 1")
+			}
+			o.count = n
+			return nil
+		})
+	},
+	"cpu": func(fs *flag.FlagSet, o *options) {
+		fs.Func("cpu", "comma-separated GOMAXPROCS `values` to run every test under (default: the machine's)", func(v string) error {
+			cpus, err := parseCPUs(v)
+			o.cpus = cpus
+			return err
+		})
+	},
+	"jobs": func(fs *flag.FlagSet, o *options) {
+		fs.Func("jobs", "grade `N` exercises at once (default: the number of CPUs)", func(v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				return errors.New("must be a whole number of at least 1")
+			}
+			o.jobs = n
+			return nil
+		})
+	},
+	"color": func(fs *flag.FlagSet, o *options) {
+		fs.Var(&choice{value: &o.color, allowed: []string{"auto", "always", "never"}}, "color", "colour output: auto, always or never")
+	},
+	"solutions": func(fs *flag.FlagSet, o *options) {
+		fs.BoolVar(&o.solutions, "solutions", false, "grade the reference solutions instead of the exercises (nothing on disk changes)")
+	},
+	"no-sandbox": func(fs *flag.FlagSet, o *options) {
+		fs.BoolVar(&o.noSandbox, "no-sandbox", false, "run the tests without the sandbox (see grader/README.md)")
+	},
+}
+
+// choice is a flag whose value must be one of a fixed list.
+type choice struct {
+	value   *string
+	allowed []string
+}
+
+func (c *choice) String() string {
+	if c.value == nil {
+		return ""
+	}
+	return *c.value
+}
+
+func (c *choice) Set(v string) error {
+	if !slices.Contains(c.allowed, v) {
+		return fmt.Errorf("must be one of %s", strings.Join(c.allowed, ", "))
+	}
+	*c.value = v
+	return nil
+}
+
+// parseCPUs reads --cpu: positive numbers separated by commas.
+func parseCPUs(list string) ([]int, error) {
+	var cpus []int
+	for _, field := range strings.Split(list, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(field))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("%q is not a positive number", field)
+		}
+		cpus = append(cpus, n)
+	}
+	return cpus, nil
+}
+
+// errHelp is returned by parseInterleaved when -h or --help was given.
+var errHelp = flag.ErrHelp
+
+// parseInterleaved parses flags that may stand before, between or after the
+// positional arguments, and returns the positional ones in order.
+// Everything after a "--" is positional.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var after []string
+	if i := slices.Index(args, "--"); i >= 0 {
+		args, after = args[:i], args[i+1:]
+	}
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return append(positional, after...), nil
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}
+
+// allFlags is a flag set with every flag, to tell which take a value.
+func allFlags() *flag.FlagSet {
+	fs := flag.NewFlagSet("grader", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	o := newOptions()
+	for _, define := range flagDefs {
+		define(fs, o)
+	}
+	return fs
+}
