@@ -54,7 +54,7 @@ var Sums = map[string]string{
 	"exercises/18_local/local_test.go":                "50fb03bdabfea3cca1a3a8bcc208f9ac7ffe2ea683844e1a13224e39d46b46c0",
 	"exercises/19_gil/gil_test.go":                    "387f94d780ea543c33fac0bc28ee2e17f69d338a353bd7fa42de88c31ce0caba",
 	"exercises/20_parallel/parallel_test.go":          "7597bc9e33ee2a7dfe4337da4bcb6394896b7fa53c548d6afdcf64478c1e80cb",
-	"exercises/catalog.json":                          "50b99844255f4a268e52da1776cf5a7b56a15c8da562083f127c20fd903e029a",
+	"exercises/catalog.json":                          "6ba3346ae4564fc1827335df58265ce04d8c18c3bf34636d793c9c0002a91a66",
 	"exercises/internal/harness/channel.go":           "0de6d32faf7d7b6b22e6b7a0dbd5fc3b7d70cbcdd35e5b57441c6a3f98be5765",
 	"exercises/internal/harness/doc.go":               "a656029d23d45dbee47f2e0352af4e5c1b96d3761461853f413dbbe441dbbfa1",
 	"exercises/internal/harness/harness.go":           "a4d997292cf7d4153316facb410cdc17cef03e22c45498fc825559a23565a1c6",

@@ -27,6 +27,9 @@ var DefaultAllowedImports = []string{
 	"strings", "sync", "sync/atomic", "time", "unicode",
 }
 
+// DefaultPoints are an exercise's points when its entry sets none.
+const DefaultPoints = 10
+
 // DefaultLimit is a test's time limit when its exercise sets none.
 const DefaultLimit = event.DefaultLimit
 
@@ -43,19 +46,22 @@ type Catalog struct {
 type Exercise struct {
 	// Name is the short name students type: "queue".
 	Name string `json:"name"`
-	// Dir is the folder under exercises/ and solutions/: "14_queue".
+	// Dir is the folder under exercises/ and solutions/: "14_queue". Its
+	// number is the exercise's row of the curriculum.
 	Dir string `json:"dir"`
-	// Row is the curriculum row the exercise covers.
-	Row int `json:"row"`
-	// Seed is the section of the course notes the exercise teaches.
-	Seed string `json:"seed"`
-	// Points is the exercise's share of the total score.
-	Points float64 `json:"points"`
+	// Row is the curriculum row the exercise covers: the number of Dir.
+	Row int `json:"-"`
+	// Section is the section of the course notes the exercise teaches.
+	Section string `json:"section"`
+	// Points is the exercise's share of the total score (DefaultPoints
+	// when the entry does not say).
+	Points float64 `json:"points,omitempty"`
 	// Files are the student's files, provided as stubs and replaced by the
 	// reference solution's files of the same name.
 	Files []string `json:"files"`
-	// TestFile is the kit's test file in the exercise folder.
-	TestFile string `json:"test_file"`
+	// TestFile is the kit's test file in the exercise folder: the first
+	// student file's name with _test.go, unless the entry says otherwise.
+	TestFile string `json:"test_file,omitempty"`
 	// Weights gives a test's weight; tests not listed weigh DefaultWeight.
 	Weights map[string]float64 `json:"weights,omitempty"`
 	// DefaultWeight is the weight of tests not in Weights (1 when zero).
@@ -178,10 +184,27 @@ func Parse(data []byte) (*Catalog, error) {
 	if err := dec.Decode(&c); err != nil {
 		return nil, fmt.Errorf("catalog: %w", err)
 	}
+	c.derive()
 	if err := c.check(); err != nil {
 		return nil, fmt.Errorf("catalog: %w", err)
 	}
 	return &c, nil
+}
+
+// derive fills in what the entries leave to be derived: the row from the
+// folder's number, the test file from the first student file, the points.
+func (c *Catalog) derive() {
+	for i := range c.Exercises {
+		e := &c.Exercises[i]
+		number, _, _ := strings.Cut(e.Dir, "_")
+		e.Row, _ = strconv.Atoi(number)
+		if e.TestFile == "" && len(e.Files) > 0 {
+			e.TestFile = strings.TrimSuffix(e.Files[0], ".go") + "_test.go"
+		}
+		if e.Points == 0 {
+			e.Points = DefaultPoints
+		}
+	}
 }
 
 func (c *Catalog) check() error {
@@ -204,8 +227,10 @@ func (c *Catalog) check() error {
 			errs = append(errs, fmt.Errorf("%s: files and test_file are required", where))
 		case strings.TrimSpace(e.Hint) == "":
 			errs = append(errs, fmt.Errorf("%s: hint is required", where))
-		case e.Row <= 0 || e.Seed == "":
-			errs = append(errs, fmt.Errorf("%s: row and seed are required", where))
+		case e.Row <= 0:
+			errs = append(errs, fmt.Errorf("%s: dir must start with the exercise's number (\"14_queue\")", where))
+		case e.Section == "":
+			errs = append(errs, fmt.Errorf("%s: section is required", where))
 		}
 		for test, w := range e.Weights {
 			if w <= 0 {

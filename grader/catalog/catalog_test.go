@@ -17,14 +17,11 @@ import (
 // as a map so that a test can remove or change one field.
 func validEntry(name, dir string) map[string]any {
 	return map[string]any{
-		"name":      name,
-		"dir":       dir,
-		"row":       14,
-		"seed":      "队列",
-		"points":    10,
-		"files":     []string{name + ".go"},
-		"test_file": name + "_test.go",
-		"hint":      "Use a condition variable.",
+		"name":    name,
+		"dir":     dir,
+		"section": "队列",
+		"files":   []string{name + ".go"},
+		"hint":    "Use a condition variable.",
 	}
 }
 
@@ -41,6 +38,8 @@ func TestParseAcceptsValidDocument(t *testing.T) {
 	queue["default_weight"] = 2
 	queue["limit"] = "5s"
 	queue["imports"] = []string{"bufio"}
+	queue["points"] = 20
+	queue["test_file"] = "fifo_test.go"
 	c, err := catalog.Parse(document(t, validEntry("race", "06_race"), queue))
 	require.NoError(t, err)
 	require.Len(t, c.Exercises, 2)
@@ -50,11 +49,15 @@ func TestParseAcceptsValidDocument(t *testing.T) {
 	assert.Equal(t, "exercises/06_race", race.Path())
 	assert.Equal(t, "solutions/06_race", race.SolutionPath())
 	assert.Equal(t, []string{"race.go"}, race.Files)
-	assert.Equal(t, "race_test.go", race.TestFile)
-	assert.Equal(t, 14, race.Row)
-	assert.Equal(t, "队列", race.Seed)
+	assert.Equal(t, "race_test.go", race.TestFile, "derived from the first file")
+	assert.Equal(t, 6, race.Row, "the folder's number")
+	assert.Equal(t, "队列", race.Section)
+	assert.Equal(t, 10.0, race.Points, "the default")
 
 	assert.Equal(t, catalog.Duration(5*time.Second), q.Limit)
+	assert.Equal(t, 20.0, q.Points)
+	assert.Equal(t, "fifo_test.go", q.TestFile)
+	assert.Equal(t, 14, q.Row)
 	assert.Equal(t, map[string]float64{"TestFIFO": 3}, q.Weights)
 	assert.Equal(t, 2.0, q.DefaultWeight)
 	assert.Contains(t, q.AllowedImports(), "bufio")
@@ -73,15 +76,15 @@ func TestParseRejects(t *testing.T) {
 		{name: "unknown field", change: func(e map[string]any) { e["pionts"] = 3 }, want: "unknown field"},
 		{name: "missing name", change: func(e map[string]any) { delete(e, "name") }, want: "name and dir are required"},
 		{name: "missing dir", change: func(e map[string]any) { delete(e, "dir") }, want: "name and dir are required"},
-		{name: "missing points", change: func(e map[string]any) { delete(e, "points") }, want: "points must be positive"},
 		{name: "negative points", change: func(e map[string]any) { e["points"] = -1 }, want: "points must be positive"},
 		{name: "missing files", change: func(e map[string]any) { delete(e, "files") }, want: "files and test_file are required"},
 		{name: "empty files", change: func(e map[string]any) { e["files"] = []string{} }, want: "files and test_file are required"},
-		{name: "missing test file", change: func(e map[string]any) { delete(e, "test_file") }, want: "files and test_file are required"},
 		{name: "missing hint", change: func(e map[string]any) { delete(e, "hint") }, want: "hint is required"},
 		{name: "blank hint", change: func(e map[string]any) { e["hint"] = " \n\t" }, want: "hint is required"},
-		{name: "missing row", change: func(e map[string]any) { delete(e, "row") }, want: "row and seed are required"},
-		{name: "missing seed", change: func(e map[string]any) { delete(e, "seed") }, want: "row and seed are required"},
+		{name: "folder without a number", change: func(e map[string]any) { e["dir"] = "queue" }, want: "dir must start with the exercise's number"},
+		{name: "missing section", change: func(e map[string]any) { delete(e, "section") }, want: "section is required"},
+		{name: "the old seed field", change: func(e map[string]any) { e["seed"] = "队列" }, want: "unknown field"},
+		{name: "the derived row", change: func(e map[string]any) { e["row"] = 14 }, want: "unknown field"},
 		{name: "zero weight", change: func(e map[string]any) { e["weights"] = map[string]float64{"TestA": 0} }, want: "weight of TestA must be positive"},
 		{name: "negative weight", change: func(e map[string]any) { e["weights"] = map[string]float64{"TestB": -2} }, want: "weight of TestB must be positive"},
 		{name: "bad limit", change: func(e map[string]any) { e["limit"] = "soon" }, want: "invalid duration"},
@@ -135,7 +138,7 @@ func TestParseRejectsMalformedJSON(t *testing.T) {
 func TestParseReportsEveryBadExercise(t *testing.T) {
 	a, b := validEntry("a", "01_a"), validEntry("b", "02_b")
 	delete(a, "hint")
-	b["points"] = 0
+	b["points"] = -1
 	_, err := catalog.Parse(document(t, a, b))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `exercise 1 ("a"): hint is required`)

@@ -7,11 +7,9 @@ import (
 	"flag"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"slices"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -19,6 +17,7 @@ import (
 
 	"github.com/concurrency-kit/kit/grader/catalog"
 	"github.com/concurrency-kit/kit/grader/event"
+	"github.com/concurrency-kit/kit/grader/internal/fakekit"
 	"github.com/concurrency-kit/kit/grader/internal/kitfiles"
 	"github.com/concurrency-kit/kit/grader/internal/report"
 	"github.com/concurrency-kit/kit/grader/internal/sandbox"
@@ -31,74 +30,17 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// The grader's tests grade a fake kit: the real harness and module files,
-// with two tiny exercises (testdata/fakekit) in place of the course, so that
-// a change to the course never breaks them.
+// The grader's tests grade the fake kit of package fakekit: the real
+// harness and module files, with two tiny exercises in place of the course.
 var (
-	fakeExercise = catalog.Exercise{
-		Name: "fake", Dir: "90_fake", Row: 90, Seed: "test", Points: 10, Hint: "test",
-		Files: []string{"fake.go"}, TestFile: "fake_test.go",
-		Limit: catalog.Duration(2 * time.Second), Memory: 256 << 20,
-	}
-	otherExercise = catalog.Exercise{
-		Name: "other", Dir: "91_other", Row: 91, Seed: "test", Points: 10, Hint: "test",
-		Files: []string{"other.go"}, TestFile: "other_test.go",
-	}
+	fakeExercise  = fakekit.Fake()
+	otherExercise = fakekit.Other()
 )
 
-// fakeKit is the kit's files plus the fake exercises' tests.
-func fakeKit(t *testing.T) fs.FS {
-	t.Helper()
-	loaded, err := kitfiles.Load()
-	require.NoError(t, err)
-	kit := loaded.FS
-	files := fstest.MapFS{}
-	require.NoError(t, fs.WalkDir(kit, ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := fs.ReadFile(kit, name)
-		files[name] = &fstest.MapFile{Data: data}
-		return err
-	}))
-	for _, ex := range []catalog.Exercise{fakeExercise, otherExercise} {
-		data, err := os.ReadFile(filepath.Join("testdata", "fakekit", "exercises", ex.Dir, ex.TestFile))
-		require.NoError(t, err)
-		files[path.Join(ex.Path(), ex.TestFile)] = &fstest.MapFile{Data: data}
-	}
-	return files
-}
+func fakeKit(t *testing.T) fs.FS { return fakekit.FS(t) }
 
-// checkout writes a graded folder as a student's clone would be: every kit
-// file, the stubs, and then answers (a path in the folder -> a file in
-// testdata/answers) in place of the stubs.
 func checkout(t *testing.T, kit fs.FS, answers map[string]string) string {
-	t.Helper()
-	root := t.TempDir()
-	write := func(name string, data []byte) {
-		full := filepath.Join(root, filepath.FromSlash(name))
-		require.NoError(t, os.MkdirAll(filepath.Dir(full), 0o755))
-		require.NoError(t, os.WriteFile(full, data, 0o644))
-	}
-	require.NoError(t, fs.WalkDir(kit, ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := fs.ReadFile(kit, name)
-		write(name, data)
-		return err
-	}))
-	for _, ex := range []catalog.Exercise{fakeExercise, otherExercise} {
-		stub, err := os.ReadFile(filepath.Join("testdata", "fakekit", "exercises", ex.Dir, ex.Files[0]))
-		require.NoError(t, err)
-		write(path.Join(ex.Path(), ex.Files[0]), stub)
-	}
-	for name, answer := range answers {
-		data, err := os.ReadFile(filepath.Join("testdata", "answers", answer))
-		require.NoError(t, err)
-		write(name, data)
-	}
-	return root
+	return fakekit.Checkout(t, kit, answers)
 }
 
 // gradeFolder grades both fake exercises of the folder root.
@@ -136,7 +78,7 @@ func statuses(e report.Exercise) map[string]string {
 	return out
 }
 
-const fakeAnswer = "exercises/90_fake/fake.go"
+const fakeAnswer = fakekit.FakeFile
 
 // TestGradeTellsEveryCauseApart grades an answer that fails each test in
 // its own way: each test gets its own cause, and the faults cost nothing to

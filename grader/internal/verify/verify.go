@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -68,6 +69,7 @@ func (v Verifier) Run(ctx context.Context, names []string) (bool, error) {
 		}
 	} else {
 		v.checkFolders(c)
+		v.checkReadme(c)
 	}
 	var complete []catalog.Exercise
 	for _, ex := range exercises {
@@ -110,6 +112,34 @@ func (v Verifier) checkFolders(c *checker) {
 			}
 		}
 	}
+}
+
+// readmeRow matches a row of the README's exercise table:
+// "| 01 | [goroutines](exercises/01_goroutines) | ... |".
+var readmeRow = regexp.MustCompile(`(?m)^\| *(\d+) *\| *\[([^\]]+)\]\(exercises/([^)/]+)/?\) *\|`)
+
+// checkReadme checks that the README's exercise table lists the catalog's
+// exercises, in order, with their numbers, names and folders.
+func (v Verifier) checkReadme(c *checker) {
+	data, err := os.ReadFile(filepath.Join(v.Root, "README.md"))
+	if err != nil {
+		c.defect("README.md: %v", err)
+		return
+	}
+	var table []string
+	for _, m := range readmeRow.FindAllStringSubmatch(string(data), -1) {
+		table = append(table, fmt.Sprintf("%s %s %s", m[1], m[2], m[3]))
+	}
+	var want []string
+	for _, ex := range v.Catalog.Exercises {
+		want = append(want, fmt.Sprintf("%02d %s %s", ex.Row, ex.Name, ex.Dir))
+	}
+	if !slices.Equal(table, want) {
+		c.defect("README.md's exercise table does not match the catalog:\n      table:   %s\n      catalog: %s",
+			strings.Join(table, ", "), strings.Join(want, ", "))
+		return
+	}
+	c.ok("README.md's exercise table matches the catalog (%d exercises)", len(want))
 }
 
 // checkEntry checks that an exercise has every file the catalog promises.
