@@ -71,6 +71,11 @@ func commands() []*command {
 				return runVerify(ctx, a, o, args, true)
 			},
 		},
+		{
+			name: "new", args: "NAME", summary: "add an exercise to the kit (for maintainers)",
+			about: "Adds an exercise: its folder with a README, a stub and a test file, its\nsolution folder with a solution and a first wrong fixture, a catalog entry\nand a row in README.md. The scaffold passes grader verify as it is.",
+			flags: []string{"dir"}, minArgs: 1, maxArgs: 1, run: runNew,
+		},
 	}
 }
 
@@ -156,7 +161,11 @@ func (c *command) checkArgs(args []string) error {
 	case c.maxArgs == 0 && len(args) > 0:
 		return usageErrorf("%s takes no arguments (got %q)", c.name, strings.Join(args, " "))
 	case c.minArgs == 1 && c.maxArgs == 1 && len(args) != 1:
-		return usageErrorf("%s needs exactly one exercise name", c.name)
+		what := "exercise name"
+		if c.args == "NAME" {
+			what = "name"
+		}
+		return usageErrorf("%s needs exactly one %s", c.name, what)
 	}
 	return nil
 }
@@ -165,7 +174,7 @@ func (c *command) checkArgs(args []string) error {
 func (c *command) usage(fs *flag.FlagSet) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Usage: grader %s [flags] %s\n\n%s\n", c.name, c.args, c.about)
-	if c.args != "" {
+	if strings.Contains(c.args, "EXERCISE") {
 		b.WriteString("\nAn exercise is named by its name (queue), folder (14_queue) or number (14).\n")
 	}
 	b.WriteString("\nFlags:\n")

@@ -1,0 +1,152 @@
+// Package scaffold adds a new exercise to the kit (grader new NAME): the
+// exercise folder with a README, a stub and a test file, the solution folder
+// with a reference solution and a first wrong fixture, an entry at the end
+// of the catalog and a row in the README's exercise table. Every file is a
+// starting point that already passes the kit's self-check, so the author
+// fills in a working exercise rather than a broken one.
+package scaffold
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"text/template"
+
+	"github.com/concurrency-kit/kit/grader/catalog"
+)
+
+// validName is a name students can type: lower-case words joined by '-'.
+var validName = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
+
+// Exercise is what New made.
+type Exercise struct {
+	Name, Dir, Package string
+	Files              []string // the files written, relative to the kit's root
+}
+
+// New adds the exercise name to the kit at root, whose catalog is cat. It
+// refuses a name or folder the kit already has, and writes nothing then.
+func New(root string, cat *catalog.Catalog, name string) (*Exercise, error) {
+	if !validName.MatchString(name) {
+		return nil, fmt.Errorf("%q is not a valid exercise name: use lower-case words joined by '-' (\"bounded-pool\")", name)
+	}
+	if _, taken := cat.Lookup(name); taken {
+		return nil, fmt.Errorf("the kit already has an exercise %q", name)
+	}
+	next := 1
+	for _, ex := range cat.Exercises {
+		next = max(next, ex.Row+1)
+	}
+	pkg := strings.ReplaceAll(name, "-", "")
+	ex := &Exercise{Name: name, Dir: fmt.Sprintf("%02d_%s", next, strings.ReplaceAll(name, "-", "_")), Package: pkg}
+	files := map[string]string{
+		"exercises/" + ex.Dir + "/README.md":                            readmeTemplate,
+		"exercises/" + ex.Dir + "/" + pkg + ".go":                       stubTemplate,
+		"exercises/" + ex.Dir + "/" + pkg + "_test.go":                  testTemplate,
+		"solutions/" + ex.Dir + "/" + pkg + ".go":                       solutionTemplate,
+		"solutions/" + ex.Dir + "/testdata/mistakes/forgets_to_wait.go": mistakeTemplate,
+	}
+	for _, dir := range []string{"exercises/" + ex.Dir, "solutions/" + ex.Dir} {
+		if _, err := os.Stat(filepath.Join(root, dir)); !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%s already exists", dir)
+		}
+	}
+	catalogPath := filepath.Join(root, "exercises", "catalog.json")
+	catalogJSON, err := addEntry(catalogPath, ex)
+	if err != nil {
+		return nil, err
+	}
+	readmePath := filepath.Join(root, "README.md")
+	readme, err := addReadmeRow(readmePath, next, ex)
+	if err != nil {
+		return nil, err
+	}
+	for path, text := range files {
+		content, err := render(text, ex)
+		if err != nil {
+			return nil, err
+		}
+		full := filepath.Join(root, filepath.FromSlash(path))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			return nil, fmt.Errorf("make %s: %w", filepath.Dir(path), err)
+		}
+		if err := os.WriteFile(full, content, 0o644); err != nil {
+			return nil, fmt.Errorf("write %s: %w", path, err)
+		}
+		ex.Files = append(ex.Files, path)
+	}
+	if err := os.WriteFile(catalogPath, catalogJSON, 0o644); err != nil {
+		return nil, fmt.Errorf("write the catalog: %w", err)
+	}
+	if err := os.WriteFile(readmePath, readme, 0o644); err != nil {
+		return nil, fmt.Errorf("write README.md: %w", err)
+	}
+	ex.Files = append(ex.Files, "exercises/catalog.json", "README.md")
+	return ex, nil
+}
+
+func render(text string, ex *Exercise) ([]byte, error) {
+	t, err := template.New("file").Delims("[[", "]]").Parse(text)
+	if err != nil {
+		return nil, fmt.Errorf("scaffold template: %w", err)
+	}
+	var b bytes.Buffer
+	if err := t.Execute(&b, ex); err != nil {
+		return nil, fmt.Errorf("scaffold template: %w", err)
+	}
+	return b.Bytes(), nil
+}
+
+// addEntry returns the catalog with the exercise's entry added at the end,
+// leaving the other entries as they were written.
+func addEntry(path string, ex *Exercise) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read the catalog: %w", err)
+	}
+	var doc struct {
+		Exercises []json.RawMessage `json:"exercises"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("read the catalog: %w", err)
+	}
+	entry, err := json.Marshal(map[string]any{
+		"name": ex.Name, "dir": ex.Dir, "section": "TODO: the section of the notes it teaches",
+		"files": []string{ex.Package + ".go"},
+		"hint":  "TODO: a hint that helps without giving the answer away.",
+	})
+	if err != nil {
+		return nil, err
+	}
+	doc.Exercises = append(doc.Exercises, entry)
+	out, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(out, '\n'), nil
+}
+
+// tableRow matches a row of the README's exercise table.
+var tableRow = regexp.MustCompile(`(?m)^\| *\d+ *\| *\[[^\]]+\]\(exercises/[^)]+\) *\|.*\n`)
+
+// addReadmeRow adds the exercise's row after the last row of the README's
+// exercise table.
+func addReadmeRow(path string, row int, ex *Exercise) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read README.md: %w", err)
+	}
+	rows := tableRow.FindAllIndex(data, -1)
+	if len(rows) == 0 {
+		return nil, errors.New("README.md has no exercise table to add the exercise to")
+	}
+	end := rows[len(rows)-1][1]
+	line := fmt.Sprintf("| %02d | [%s](exercises/%s) | TODO: what it teaches |\n", row, ex.Name, ex.Dir)
+	return append(append(append([]byte{}, data[:end]...), line...), data[end:]...), nil
+}
