@@ -57,7 +57,7 @@ var Sums = map[string]string{
 	"exercises/catalog.json":                          "6ba3346ae4564fc1827335df58265ce04d8c18c3bf34636d793c9c0002a91a66",
 	"exercises/internal/harness/channel.go":           "0de6d32faf7d7b6b22e6b7a0dbd5fc3b7d70cbcdd35e5b57441c6a3f98be5765",
 	"exercises/internal/harness/doc.go":               "a656029d23d45dbee47f2e0352af4e5c1b96d3761461853f413dbbe441dbbfa1",
-	"exercises/internal/harness/harness.go":           "a4d997292cf7d4153316facb410cdc17cef03e22c45498fc825559a23565a1c6",
+	"exercises/internal/harness/harness.go":           "f70edcdd71113f01c347df09f34997448ecb2e413c39a3835cb4b70e9e84827a",
 	"exercises/internal/harness/harness_test.go":      "f207a7fc3252e929701f8fea2c3dfe28abaead6beaba015a484b0f3422fe7684",
 	"exercises/internal/harness/helpers.go":           "e743095ecb0569c2d0b10858d2e11a51c507cf236d50b55fe55b970e007ae956",
 	"exercises/internal/harness/lockorder.go":         "e5eb6f6b5948c16db1a368948ec312a3f3feb5c5d7729c1ce9032d201f7655fa",

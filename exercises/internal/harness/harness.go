@@ -27,10 +27,22 @@ const deadlockGrace = time.Second
 // because a test ran out of time or deadlocked.
 const watchdogExitCode = 3
 
-// process is the harness's state for the whole test process. Tests run one
-// at a time (the kit's tests never call t.Parallel), so there is at most one
-// current test.
-var process = newProcessState()
+// setup is the harness's state for the whole test process, made by the
+// first Setup call: importing the harness does nothing by itself. Tests run
+// one at a time (the kit's tests never call t.Parallel), so there is at
+// most one current test.
+var setup struct {
+	once    sync.Once
+	process *processState
+}
+
+// currentProcess returns the process's state, making it on first use: it
+// takes the result channel, reads the time limit and sets go-deadlock's
+// options before any test takes a lock.
+func currentProcess() *processState {
+	setup.once.Do(func() { setup.process = newProcessState() })
+	return setup.process
+}
 
 type processState struct {
 	results   *resultChannel
@@ -87,6 +99,7 @@ func Setup(t *testing.T) {
 		t.Fatal("harness.Setup belongs at the top of a top-level test, not a subtest")
 	}
 	_, file, _, _ := runtime.Caller(1)
+	process := currentProcess()
 	run := &testRun{t: t, name: t.Name(), dir: filepath.Dir(file), process: process}
 	// Cleanups run last-registered-first: finish (registered first) runs
 	// after the leak check and after every cleanup the test adds itself.
