@@ -84,6 +84,47 @@ func SolutionOverlay(root string, exercises []catalog.Exercise) map[string]strin
 // returned only when grading itself could not be done; a student's build
 // failure or refused file is a result (cause "build"), not an error.
 func Grade(ctx context.Context, opts Options) (*report.Document, error) {
+	opts = withDefaults(opts)
+	work, err := os.MkdirTemp("", "kit-grader-")
+	if err != nil {
+		return nil, fmt.Errorf("make work folder: %w", err)
+	}
+	defer os.RemoveAll(work)
+	clean, err := room.Open(opts.Rooms)
+	if err != nil {
+		return nil, err
+	}
+	defer clean.Close()
+
+	exercises, files, err := fillRoom(opts, clean)
+	if err != nil {
+		return nil, err
+	}
+	var buildable []*exerciseRun
+	for _, run := range exercises {
+		if run.refused == "" {
+			buildable = append(buildable, run)
+		}
+	}
+	if err := buildAll(ctx, opts, clean.Dir, buildable, work); err != nil {
+		return nil, err
+	}
+	doc := &report.Document{Sandbox: "unsandboxed"}
+	if doc.Exercises, err = runAll(ctx, opts, exercises); err != nil {
+		return nil, err
+	}
+	if doc.ChangedKitFiles, doc.IgnoredFiles, err = compareWithKit(opts, files); err != nil {
+		return nil, err
+	}
+	if opts.Sandbox.Enabled() {
+		doc.Sandbox = "sandboxed"
+	}
+	doc.Finish()
+	return doc, nil
+}
+
+// withDefaults fills in the options left at zero.
+func withDefaults(opts Options) Options {
 	if opts.Count < 1 {
 		opts.Count = 1
 	}
@@ -96,44 +137,31 @@ func Grade(ctx context.Context, opts Options) (*report.Document, error) {
 	if opts.Rooms == "" {
 		opts.Rooms = room.DefaultBase()
 	}
-	work, err := os.MkdirTemp("", "kit-grader-")
-	if err != nil {
-		return nil, fmt.Errorf("make work folder: %w", err)
-	}
-	defer os.RemoveAll(work)
-	clean, err := room.Open(opts.Rooms)
-	if err != nil {
-		return nil, err
-	}
-	defer clean.Close()
+	return opts
+}
 
+// fillRoom reads every exercise's files and puts them, with the kit's, in
+// the clean room. It returns the exercises and the room's files.
+func fillRoom(opts Options, clean *room.Room) ([]*exerciseRun, map[string][]byte, error) {
 	files, err := kitFiles(opts.Kit)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	exercises := make([]*exerciseRun, len(opts.Exercises))
-	var buildable []*exerciseRun
 	for i, ex := range opts.Exercises {
-		run, err := prepare(opts, clean.Dir, ex)
-		if err != nil {
-			return nil, err
+		if exercises[i], err = prepare(opts, clean.Dir, ex); err != nil {
+			return nil, nil, err
 		}
-		exercises[i] = run
-		for name, data := range run.files {
+		for name, data := range exercises[i].files {
 			files[path.Join(ex.Path(), name)] = data
 		}
-		if run.refused == "" {
-			buildable = append(buildable, run)
-		}
 	}
-	if err := clean.Fill(files); err != nil {
-		return nil, err
-	}
-	if err := buildAll(ctx, opts, clean.Dir, buildable, work); err != nil {
-		return nil, err
-	}
+	return exercises, files, clean.Fill(files)
+}
 
-	doc := &report.Document{}
+// runAll grades the exercises, opts.Jobs at a time, and returns their
+// results in order.
+func runAll(ctx context.Context, opts Options, exercises []*exerciseRun) ([]report.Exercise, error) {
 	results := make([]report.Exercise, len(exercises))
 	errs := make([]error, len(exercises))
 	var wg sync.WaitGroup
@@ -146,20 +174,7 @@ func Grade(ctx context.Context, opts Options) (*report.Document, error) {
 		})
 	}
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	doc.Exercises = results
-	doc.ChangedKitFiles, doc.IgnoredFiles, err = compareWithKit(opts, files)
-	if err != nil {
-		return nil, err
-	}
-	doc.Sandbox = "unsandboxed"
-	if opts.Sandbox.Enabled() {
-		doc.Sandbox = "sandboxed"
-	}
-	doc.Finish()
-	return doc, nil
+	return results, errors.Join(errs...)
 }
 
 // exerciseRun is one exercise on its way through grading.

@@ -80,84 +80,32 @@ func Execute(ctx context.Context, x Execution) (*Process, error) {
 		return nil, fmt.Errorf("open output pipe: %w", err)
 	}
 	defer output.Close()
-
-	overall := time.Duration(len(x.Tests))*(x.Limit+backstopGrace) + 30*time.Second
-	policy := sandbox.Policy{ReadOnly: []string{x.Binary, x.Dir}, Dir: x.Dir}
-	cmd, err := x.Sandbox.Command(policy, x.Binary, []string{
-		"-test.run", "^(" + strings.Join(x.Tests, "|") + ")$",
-		"-test.v", "-test.count=1", "-test.paniconexit0",
-		"-test.timeout", overall.String(),
-	})
-	if err != nil {
-		resultsWriter.Close()
-		outputWriter.Close()
-		return nil, err
+	cmd, err := command(x, resultsWriter, outputWriter)
+	if err == nil {
+		err = cmd.Start()
 	}
-	cmd.Env = append(testEnv(), x.Env...)
-	cmd.Env = append(cmd.Env, event.FDEnv+"=3", event.LimitEnv+"="+x.Limit.String())
-	cmd.ExtraFiles = []*os.File{resultsWriter}
-	cmd.Stdout = outputWriter
-	cmd.Stderr = outputWriter
-	err = cmd.Start()
 	resultsWriter.Close()
 	outputWriter.Close()
 	if err != nil {
 		return nil, fmt.Errorf("start test binary: %w", err)
 	}
-	pid := cmd.Process.Pid
-	killAll := func() {
-		syscall.Kill(-pid, syscall.SIGKILL)
-		syscall.Kill(pid, syscall.SIGKILL)
-	}
-	defer killAll()
+	w := &watch{x: x, pid: cmd.Process.Pid, records: newResultReader(results, x.Tests)}
+	defer w.killAll()
+	var outBuf strings.Builder
+	var copier sync.WaitGroup
+	copier.Go(func() { io.Copy(&limitedWriter{w: &outBuf, n: maxOutput}, output) })
 
-	p := &Process{}
-	records := newResultReader(results, x.Tests)
-	var (
-		copier sync.WaitGroup
-		outBuf strings.Builder
-	)
-	copier.Go(func() {
-		io.Copy(&limitedWriter{w: &outBuf, n: maxOutput}, output)
-	})
-
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	ticker := time.NewTicker(pollInterval)
-	defer ticker.Stop()
-	var waitErr error
-wait:
-	for {
-		select {
-		case waitErr = <-done:
-			break wait
-		case <-ctx.Done():
-			killAll()
-			<-done
-			return nil, ctx.Err()
-		case <-ticker.C:
-			if x.Memory > 0 && p.MemoryLimit == 0 {
-				if used, err := sandbox.TreeMemory(pid); err == nil && used > x.Memory {
-					p.MemoryLimit = x.Memory
-					killAll()
-				}
-			}
-			started := records.runningSince()
-			overdue := !started.IsZero() && time.Since(started) > x.Limit+backstopGrace
-			if overdue && !p.Killed && p.MemoryLimit == 0 {
-				p.Killed = true
-				// SIGQUIT makes the Go runtime print every goroutine's stack.
-				syscall.Kill(pid, syscall.SIGQUIT)
-				time.AfterFunc(2*time.Second, killAll)
-			}
-		}
+	waitErr, err := w.wait(ctx, cmd)
+	if err != nil {
+		return nil, err
 	}
 	// The process has been reaped: kill what it left behind, then read only
 	// what is already in the pipes. Records that come later, from a process
 	// that escaped or holds the pipe, are not the test's and are not read;
 	// output is read for a moment at most.
-	killAll()
-	p.Records = records.finish()
+	w.killAll()
+	p := &w.p
+	p.Records = w.records.finish()
 	output.SetReadDeadline(time.Now().Add(drainTime))
 	copier.Wait()
 	p.Output = outBuf.String()
@@ -168,6 +116,83 @@ wait:
 	}
 	p.Clean = !p.Killed && p.MemoryLimit == 0 && (p.ExitCode == 0 || p.ExitCode == 1)
 	return p, nil
+}
+
+// command makes the command that runs the test binary for x, in the sandbox
+// when there is one, with the result channel on descriptor 3.
+func command(x Execution, results, output *os.File) (*exec.Cmd, error) {
+	overall := time.Duration(len(x.Tests))*(x.Limit+backstopGrace) + 30*time.Second
+	policy := sandbox.Policy{ReadOnly: []string{x.Binary, x.Dir}, Dir: x.Dir}
+	cmd, err := x.Sandbox.Command(policy, x.Binary, []string{
+		"-test.run", "^(" + strings.Join(x.Tests, "|") + ")$",
+		"-test.v", "-test.count=1", "-test.paniconexit0",
+		"-test.timeout", overall.String(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	cmd.Env = append(testEnv(), x.Env...)
+	cmd.Env = append(cmd.Env, event.FDEnv+"=3", event.LimitEnv+"="+x.Limit.String())
+	cmd.ExtraFiles = []*os.File{results}
+	cmd.Stdout = output
+	cmd.Stderr = output
+	return cmd, nil
+}
+
+// watch keeps an eye on a running test process: its time, its memory, and
+// the grader's context.
+type watch struct {
+	x       Execution
+	pid     int
+	records *resultReader
+	p       Process // Killed and MemoryLimit are set here
+}
+
+// killAll kills the process and its process group (and, in the sandbox,
+// everything in its PID namespace, which dies with it).
+func (w *watch) killAll() {
+	syscall.Kill(-w.pid, syscall.SIGKILL)
+	syscall.Kill(w.pid, syscall.SIGKILL)
+}
+
+// wait waits for the process to end, ending it itself when a test runs past
+// its limit and the harness did not end it, when it uses too much memory,
+// or when ctx is done (then it returns ctx's error).
+func (w *watch) wait(ctx context.Context, cmd *exec.Cmd) (waitErr, err error) {
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	ticker := time.NewTicker(pollInterval)
+	defer ticker.Stop()
+	for {
+		select {
+		case waitErr := <-done:
+			return waitErr, nil
+		case <-ctx.Done():
+			w.killAll()
+			<-done
+			return nil, ctx.Err()
+		case <-ticker.C:
+			w.check()
+		}
+	}
+}
+
+// check enforces the memory limit and the backstop time limit.
+func (w *watch) check() {
+	if w.x.Memory > 0 && w.p.MemoryLimit == 0 {
+		if used, err := sandbox.TreeMemory(w.pid); err == nil && used > w.x.Memory {
+			w.p.MemoryLimit = w.x.Memory
+			w.killAll()
+		}
+	}
+	started := w.records.runningSince()
+	overdue := !started.IsZero() && time.Since(started) > w.x.Limit+backstopGrace
+	if overdue && !w.p.Killed && w.p.MemoryLimit == 0 {
+		w.p.Killed = true
+		// SIGQUIT makes the Go runtime print every goroutine's stack.
+		syscall.Kill(w.pid, syscall.SIGQUIT)
+		time.AfterFunc(2*time.Second, w.killAll)
+	}
 }
 
 // testEnv is the grader's environment without the variables that steer the
