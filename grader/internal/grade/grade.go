@@ -106,7 +106,7 @@ func Grade(ctx context.Context, opts Options) (*report.Document, error) {
 			buildable = append(buildable, run)
 		}
 	}
-	if err := buildAll(ctx, opts, clean.Dir, buildable, work); err != nil {
+	if err := buildAll(ctx, clean.Dir, buildable, work); err != nil {
 		return nil, err
 	}
 	doc := &report.Document{Sandbox: "unsandboxed"}
@@ -185,7 +185,7 @@ type exerciseRun struct {
 	tests      []string
 	files      map[string][]byte // the student's files by base name
 	refused    string            // why the files cannot be built, "" when they can
-	binaries   map[runner.Mode]runner.Binary
+	binary     runner.Binary     // serves the race run and the lock-order run
 }
 
 // prepare reads the exercise's tests from the kit and the student's files
@@ -194,7 +194,7 @@ type exerciseRun struct {
 func prepare(opts Options, roomDir string, ex catalog.Exercise) (*exerciseRun, error) {
 	run := &exerciseRun{
 		ex: ex, dir: filepath.Join(roomDir, filepath.FromSlash(ex.Path())), importPath: opts.Module + "/" + ex.Path(),
-		files: map[string][]byte{}, binaries: map[runner.Mode]runner.Binary{},
+		files: map[string][]byte{},
 	}
 	testSrc, err := fs.ReadFile(opts.Kit, path.Join(ex.Path(), ex.TestFile))
 	if err != nil {
@@ -311,28 +311,30 @@ func buildsWithGo(name string) bool {
 	return false
 }
 
-// buildAll builds every exercise's binaries, one go command per mode.
-func buildAll(ctx context.Context, opts Options, roomDir string, runs []*exerciseRun, work string) error {
+// buildAll builds every exercise's test binary, with one go command for
+// all of them. One binary serves both runs: it is built with -race from the
+// lock-order rewrite of the student's files, whose lockcheck mutexes are
+// plain sync mutexes (go-deadlock's Opts.Disable) unless the harness is told
+// it is the lock-order run. The race detector sees the race run exactly as
+// it would the student's own code.
+func buildAll(ctx context.Context, roomDir string, runs []*exerciseRun, work string) error {
 	if len(runs) == 0 {
 		return nil
 	}
-	lockOverlay, err := lockOrderOverlay(runs, filepath.Join(work, "lockorder-src"))
+	overlay, err := lockOrderOverlay(runs, filepath.Join(work, "lockorder-src"))
 	if err != nil {
 		return err
 	}
-	overlays := map[runner.Mode]map[string]string{runner.RaceMode: nil, runner.LockOrderMode: lockOverlay}
 	pkgs := make([]runner.Package, len(runs))
 	for i, r := range runs {
 		pkgs[i] = runner.Package{ImportPath: r.importPath, Dir: r.dir}
 	}
-	for _, mode := range []runner.Mode{runner.RaceMode, runner.LockOrderMode} {
-		bins, err := runner.Build(ctx, roomDir, pkgs, mode, overlays[mode], filepath.Join(work, string(mode)))
-		if err != nil {
-			return fmt.Errorf("build %s binaries: %w", mode, err)
-		}
-		for _, r := range runs {
-			r.binaries[mode] = bins[r.importPath]
-		}
+	bins, err := runner.Build(ctx, roomDir, pkgs, overlay, filepath.Join(work, "bin"))
+	if err != nil {
+		return fmt.Errorf("build test binaries: %w", err)
+	}
+	for _, r := range runs {
+		r.binary = bins[r.importPath]
 	}
 	return nil
 }
@@ -370,11 +372,8 @@ func (r *exerciseRun) grade(ctx context.Context, opts Options) (report.Exercise,
 		for _, t := range r.tests {
 			final[t] = classify.Outcome{Cause: event.CauseBuild, Message: r.refused}
 		}
-	case r.binaries[runner.RaceMode].Path == "" || r.binaries[runner.LockOrderMode].Path == "":
-		log := r.binaries[runner.RaceMode].BuildLog
-		if log == "" {
-			log = r.binaries[runner.LockOrderMode].BuildLog
-		}
+	case r.binary.Path == "":
+		log := r.binary.BuildLog
 		for _, t := range r.tests {
 			final[t] = classify.Outcome{Cause: event.CauseBuild, Message: firstLines(log, 1), Output: log}
 		}
@@ -382,12 +381,12 @@ func (r *exerciseRun) grade(ctx context.Context, opts Options) (report.Exercise,
 		c := classify.Classifier{Dir: r.dir}
 		for _, cpu := range opts.CPUs {
 			for range opts.Count {
-				for _, mode := range []runner.Mode{runner.RaceMode, runner.LockOrderMode} {
+				for _, lockOrder := range []bool{false, true} {
 					x := runner.Execution{
-						Binary: r.binaries[mode].Path, Dir: r.dir, Tests: r.tests, Limit: r.ex.TestLimit(),
+						Binary: r.binary.Path, Dir: r.dir, Tests: r.tests, Limit: r.ex.TestLimit(),
 						Memory: r.ex.MemoryLimit(), Sandbox: opts.Sandbox,
 					}
-					if mode == runner.LockOrderMode {
+					if lockOrder {
 						x.Env = append(x.Env, event.LockOrderEnv+"=1")
 					}
 					if cpu > 0 {

@@ -15,19 +15,6 @@ import (
 	"strings"
 )
 
-// Mode is one of the two ways the grader builds and runs a test binary.
-type Mode string
-
-const (
-	// RaceMode builds with -race and the student's plain sync types: it
-	// catches races, leaks, panics and hangs.
-	RaceMode Mode = "race"
-	// LockOrderMode builds without -race, with the student's mutexes
-	// replaced by lock-order checking ones: it catches lock-order inversions
-	// and recursive locking (go-deadlock hides races, hence two runs).
-	LockOrderMode Mode = "lockorder"
-)
-
 // Package is one exercise package to build.
 type Package struct {
 	ImportPath string
@@ -40,12 +27,13 @@ type Binary struct {
 	BuildLog string // the compiler's messages when it failed
 }
 
-// Build compiles the test binaries of pkgs into outDir with one go command,
-// so that packages build in parallel and share the build cache. overlay maps
-// files to the files that stand in for them (see go help build, -overlay).
+// Build compiles the race-enabled test binaries of pkgs into outDir with one
+// go command, so that packages build in parallel and share the build cache.
+// overlay maps files to the files that stand in for them (see go help build,
+// -overlay).
 // A package that fails to compile is built once more on its own to get its
 // messages alone; the others are not affected.
-func Build(ctx context.Context, root string, pkgs []Package, mode Mode, overlay map[string]string, outDir string) (map[string]Binary, error) {
+func Build(ctx context.Context, root string, pkgs []Package, overlay map[string]string, outDir string) (map[string]Binary, error) {
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return nil, fmt.Errorf("make build folder: %w", err)
 	}
@@ -57,10 +45,7 @@ func Build(ctx context.Context, root string, pkgs []Package, mode Mode, overlay 
 	if err := os.WriteFile(overlayFile, data, 0o644); err != nil {
 		return nil, fmt.Errorf("write overlay: %w", err)
 	}
-	args := []string{"test", "-c", "-o", outDir + string(filepath.Separator), "-overlay", overlayFile}
-	if mode == RaceMode {
-		args = append(args, "-race")
-	}
+	args := []string{"test", "-c", "-race", "-o", outDir + string(filepath.Separator), "-overlay", overlayFile}
 	paths := make([]string, len(pkgs))
 	for i, p := range pkgs {
 		paths[i] = p.ImportPath
