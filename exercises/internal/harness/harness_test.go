@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -162,4 +163,38 @@ func TestTogetherRunsEveryIndexOnce(t *testing.T) {
 	for i := range 16 {
 		assert.Equal(t, 1, seen[i], "index %d", i)
 	}
+}
+
+func TestGoroutineID(t *testing.T) {
+	harness.Setup(t)
+	mine := harness.GoroutineID()
+	ids := make(chan uint64)
+	go func() { ids <- harness.GoroutineID() }()
+	other := <-ids
+	assert.NotZero(t, mine)
+	assert.NotEqual(t, mine, other)
+	assert.Equal(t, mine, harness.GoroutineID(), "the same goroutine, the same id")
+}
+
+func TestClosed(t *testing.T) {
+	harness.Setup(t)
+	ch := make(chan struct{})
+	assert.False(t, harness.Closed(ch))
+	close(ch)
+	assert.True(t, harness.Closed(ch))
+}
+
+func TestEventually(t *testing.T) {
+	harness.Setup(t)
+	harness.Bubble(t, func(t *testing.T) {
+		start := time.Now()
+		ready := make(chan struct{})
+		time.AfterFunc(3*time.Second, func() { close(ready) })
+		assert.True(t, harness.Eventually(func() bool { return harness.Closed(ready) }, time.Second, time.Minute))
+		assert.Equal(t, 3*time.Second, time.Since(start), "fake time moved in steps until the condition held")
+
+		start = time.Now()
+		assert.False(t, harness.Eventually(func() bool { return false }, time.Second, 10*time.Second))
+		assert.Equal(t, 10*time.Second, time.Since(start), "it gave up after its patience")
+	})
 }

@@ -1,9 +1,14 @@
 package harness
 
 import (
+	"fmt"
+	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
+	"time"
 )
 
 // Bubble runs f in a testing/synctest bubble: time inside is fake and moves
@@ -33,4 +38,49 @@ func Together(n int, f func(i int)) {
 	ready.Wait()
 	close(start)
 	done.Wait()
+}
+
+// GoroutineID returns the id of the calling goroutine, read from the first
+// line of its stack ("goroutine 42 [running]:"). Go gives programs no
+// goroutine ids on purpose; tests use it only to see which goroutine ran a
+// step (a callback the code under test calls, for example).
+func GoroutineID() uint64 {
+	buf := make([]byte, 64)
+	buf = buf[:runtime.Stack(buf, false)]
+	fields := strings.Fields(string(buf))
+	if len(fields) < 2 || fields[0] != "goroutine" {
+		panic(fmt.Sprintf("harness: unexpected stack header %q", buf))
+	}
+	id, err := strconv.ParseUint(fields[1], 10, 64)
+	if err != nil {
+		panic(fmt.Sprintf("harness: unexpected stack header %q", buf))
+	}
+	return id
+}
+
+// Closed reports, without blocking, whether ch is closed (or has a value
+// ready).
+func Closed[T any](ch <-chan T) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
+}
+
+// Eventually, inside a Bubble, lets the bubble settle, then lets fake time
+// pass in steps until cond holds or patience has passed. It reports whether
+// cond held. A wait that no amount of fake time completes is the point of
+// many tests: "within patience" is then "never".
+func Eventually(cond func() bool, step, patience time.Duration) bool {
+	synctest.Wait()
+	for waited := time.Duration(0); !cond(); waited += step {
+		if waited >= patience {
+			return false
+		}
+		time.Sleep(step)
+		synctest.Wait()
+	}
+	return true
 }
