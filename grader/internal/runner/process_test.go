@@ -208,3 +208,18 @@ func TestExecuteMemoryLimit(t *testing.T) {
 	assert.False(t, p.Clean)
 	assert.Len(t, p.Records, 1, "the test never ended")
 }
+
+// TestExecuteKeepsReadingAfterAnOverlongRecord: a record longer than the
+// grader reads (a test that dumped a huge stack) is skipped, and the
+// records after it still count. Reading used to stop there, so that the
+// tests after it "reported no result" although they ran.
+func TestExecuteKeepsReadingAfterAnOverlongRecord(t *testing.T) {
+	bin := fakeBinary(t, `'^(TestA|TestB)$') start TestA
+	head -c `+strconv.Itoa(maxRecord+10)+` /dev/zero | tr '\0' x >&3; echo >&3
+	fail TestA; start TestB; pass TestB; exit 1;;`)
+	p, err := Execute(context.Background(), Execution{Binary: bin, Dir: t.TempDir(), Tests: []string{"TestA", "TestB"}, Limit: 5 * time.Second})
+	require.NoError(t, err)
+	require.Len(t, p.Records, 4, "start A, end A, start B, end B")
+	assert.Equal(t, "TestB", p.Records[3].Test)
+	assert.True(t, p.Clean)
+}
