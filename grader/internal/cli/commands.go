@@ -3,13 +3,16 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"strings"
 
 	"github.com/concurrency-kit/kit/grader/catalog"
+	"github.com/concurrency-kit/kit/grader/internal/cache"
 	"github.com/concurrency-kit/kit/grader/internal/grade"
 	"github.com/concurrency-kit/kit/grader/internal/report"
 	"github.com/concurrency-kit/kit/grader/internal/sandbox"
@@ -29,7 +32,7 @@ type command struct {
 }
 
 // gradingFlags are the flags of the commands that grade.
-var gradingFlags = []string{"dir", "json", "min-score", "count", "cpu", "jobs", "color", "solutions", "no-sandbox"}
+var gradingFlags = []string{"dir", "json", "min-score", "count", "cpu", "jobs", "color", "solutions", "no-sandbox", "no-cache"}
 
 // commands is the command table, in the order the usage lists them. The
 // first is the default.
@@ -47,8 +50,8 @@ func commands() []*command {
 		},
 		{
 			name: "list", args: "", summary: "show which exercises are done and what is next",
-			about: "Grades every exercise and prints one line each: done or not, and what to do next.",
-			flags: []string{"dir", "json", "jobs", "solutions", "no-sandbox"}, minArgs: 0, maxArgs: 0, run: runList,
+			about: "Prints one line per exercise, done or not, from the last grade of the files as\nthey are now (it grades nothing), and what to do next.",
+			flags: []string{"dir", "solutions"}, minArgs: 0, maxArgs: 0, run: runList,
 		},
 		{
 			name: "hint", args: "EXERCISE", summary: "show the exercise's hint",
@@ -223,6 +226,46 @@ func gradeOptions(o *options) (*Kit, grade.Options, error) {
 	return kit, opts, nil
 }
 
+// withCache gives the options the results cache, unless --no-cache or
+// --count asks for a fresh run. A cache that cannot be set up is no cache.
+func withCache(opts grade.Options, o *options) grade.Options {
+	if o.noCache || o.count > 1 {
+		return opts
+	}
+	dir, err := cache.DefaultDir()
+	if err != nil {
+		return opts
+	}
+	salt, err := cacheSalt()
+	if err != nil {
+		return opts
+	}
+	opts.Cache, opts.CacheSalt = cache.Open(dir), salt
+	return opts
+}
+
+// cacheSalt identifies the grader and the go toolchain: a new build of
+// either grades everything again.
+func cacheSalt() (string, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return "", err
+	}
+	grader, err := cache.FileKey(self)
+	if err != nil {
+		return "", err
+	}
+	goPath, err := exec.LookPath("go")
+	if err != nil {
+		return "", err
+	}
+	toolchain, err := cache.FileKey(goPath)
+	if err != nil {
+		return "", err
+	}
+	return grader + " " + toolchain + " " + os.Getenv("GOFLAGS"), nil
+}
+
 // gradeSelected grades the named exercises (all when there are none).
 func gradeSelected(ctx context.Context, o *options, names []string) (*report.Document, []catalog.Exercise, error) {
 	kit, opts, err := gradeOptions(o)
@@ -243,6 +286,7 @@ func gradeSelected(ctx context.Context, o *options, names []string) (*report.Doc
 	}
 	defer box.Close()
 	opts.Sandbox = box
+	opts = withCache(opts, o)
 	doc, err := grade.Grade(ctx, opts)
 	return doc, selected, err
 }
@@ -271,16 +315,34 @@ func runRun(ctx context.Context, a *App, o *options, args []string) error {
 	return nil
 }
 
-// runList grades everything and prints the progress (grader list).
-func runList(ctx context.Context, a *App, o *options, args []string) error {
-	doc, _, err := gradeSelected(ctx, o, args)
+// runList prints the progress from the cache (grader list): it grades
+// nothing, so it answers at once.
+func runList(_ context.Context, a *App, o *options, _ []string) error {
+	kit, opts, err := gradeOptions(o)
 	if err != nil {
 		return err
 	}
-	if o.json {
-		return a.writeResult(doc, o, false)
+	opts.Exercises = kit.Catalog.Exercises
+	if o.solutions {
+		opts.Replace = grade.SolutionOverlay(kit.Root, opts.Exercises)
 	}
-	a.writeProgress(doc)
+	// A grade's results are kept under the sandbox it ran in; list shows
+	// what the next grade would find, so it asks with the same setting.
+	box, err := openSandbox(o)
+	if err != nil {
+		return err
+	}
+	defer box.Close()
+	opts.Sandbox = box
+	opts = withCache(opts, o)
+	if opts.Cache == nil {
+		return errors.New("no results cache on this system: grade with make grade")
+	}
+	results, err := grade.Cached(opts)
+	if err != nil {
+		return err
+	}
+	a.writeProgress(opts.Exercises, results)
 	return nil
 }
 
@@ -305,25 +367,34 @@ func (a *App) writeResult(doc *report.Document, o *options, detail bool) error {
 	return nil
 }
 
-// writeProgress prints one line per exercise and what to do next.
-func (a *App) writeProgress(doc *report.Document) {
-	next := ""
-	done := 0
-	for _, e := range doc.Exercises {
-		mark := "[ ]"
-		if e.Done() {
-			mark = "[x]"
+// writeProgress prints one line per exercise, from its last result (nil:
+// not graded as the files are now), and what to do next.
+func (a *App) writeProgress(exercises []catalog.Exercise, results []*report.Exercise) {
+	next, done, ungraded := "", 0, 0
+	for i, ex := range exercises {
+		r := results[i]
+		switch {
+		case r == nil:
+			ungraded++
+			fmt.Fprintf(a.Stdout, "[?] %-28s not graded as it is now\n", ex.Path())
+		case r.Done():
 			done++
-		} else if next == "" {
-			next = e.Name
+			fmt.Fprintf(a.Stdout, "[x] %-28s %d/%d tests\n", ex.Path(), r.Passed, r.Total)
+		default:
+			fmt.Fprintf(a.Stdout, "[ ] %-28s %d/%d tests\n", ex.Path(), r.Passed, r.Total)
 		}
-		fmt.Fprintf(a.Stdout, "%s %-28s %d/%d tests\n", mark, e.Path, e.Passed, e.Total)
+		if (r == nil || !r.Done()) && next == "" {
+			next = ex.Name
+		}
 	}
-	fmt.Fprintf(a.Stdout, "\n%d of %d exercises done.", done, len(doc.Exercises))
+	fmt.Fprintf(a.Stdout, "\n%d of %d exercises done.", done, len(exercises))
 	if next != "" {
 		fmt.Fprintf(a.Stdout, " Next: %s (go run ./grader run %s)", next, next)
 	}
 	fmt.Fprintln(a.Stdout)
+	if ungraded > 0 {
+		fmt.Fprintf(a.Stdout, "%d exercises have not been graded as they are now: make grade grades them.\n", ungraded)
+	}
 }
 
 func (a *App) useColor(mode string) bool {

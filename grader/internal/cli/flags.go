@@ -22,6 +22,7 @@ type options struct {
 	color     string
 	solutions bool
 	noSandbox bool
+	noCache   bool
 }
 
 func newOptions() *options {
@@ -72,6 +73,9 @@ var flagDefs = map[string]func(fs *flag.FlagSet, o *options){
 	},
 	"solutions": func(fs *flag.FlagSet, o *options) {
 		fs.BoolVar(&o.solutions, "solutions", false, "grade the reference solutions instead of the exercises (nothing on disk changes)")
+	},
+	"no-cache": func(fs *flag.FlagSet, o *options) {
+		fs.BoolVar(&o.noCache, "no-cache", false, "grade again even what has not changed since the last grade")
 	},
 	"no-sandbox": func(fs *flag.FlagSet, o *options) {
 		fs.BoolVar(&o.noSandbox, "no-sandbox", false, "run the tests without the sandbox (see grader/README.md)")

@@ -7,6 +7,7 @@ package grade
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/concurrency-kit/kit/grader/catalog"
 	"github.com/concurrency-kit/kit/grader/event"
+	"github.com/concurrency-kit/kit/grader/internal/cache"
 	"github.com/concurrency-kit/kit/grader/internal/classify"
 	"github.com/concurrency-kit/kit/grader/internal/lockorder"
 	"github.com/concurrency-kit/kit/grader/internal/report"
@@ -65,6 +67,11 @@ type Options struct {
 	Jobs int
 	// Sandbox contains the test processes; nil runs them uncontained.
 	Sandbox *sandbox.Sandbox
+	// Cache, when set, holds results keyed by everything that decides them;
+	// an exercise found there is not built or run again. CacheSalt is added
+	// to every key: the grader's and the toolchain's identity.
+	Cache     *cache.Cache
+	CacheSalt string
 }
 
 // SolutionOverlay maps every student file of the exercises to the reference
@@ -100,9 +107,10 @@ func Grade(ctx context.Context, opts Options) (*report.Document, error) {
 	if err != nil {
 		return nil, err
 	}
+	keys := lookUp(opts, exercises, files)
 	var buildable []*exerciseRun
 	for _, run := range exercises {
-		if run.refused == "" {
+		if run.refused == "" && run.cached == nil {
 			buildable = append(buildable, run)
 		}
 	}
@@ -112,6 +120,11 @@ func Grade(ctx context.Context, opts Options) (*report.Document, error) {
 	doc := &report.Document{Sandbox: "unsandboxed"}
 	if doc.Exercises, err = runAll(ctx, opts, exercises); err != nil {
 		return nil, err
+	}
+	for i, run := range exercises {
+		if run.cached == nil && opts.Cache != nil {
+			opts.Cache.Put(keys[i], doc.Exercises[i]) // a result not kept is graded again next time
+		}
 	}
 	if doc.ChangedKitFiles, doc.IgnoredFiles, err = compareWithKit(opts, files); err != nil {
 		return nil, err
@@ -143,20 +156,79 @@ func withDefaults(opts Options) Options {
 // fillRoom reads every exercise's files and puts them, with the kit's, in
 // the clean room. It returns the exercises and the room's files.
 func fillRoom(opts Options, clean *room.Room) ([]*exerciseRun, map[string][]byte, error) {
+	exercises, files, err := collect(opts, clean.Dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	return exercises, files, clean.Fill(files)
+}
+
+// collect reads the kit's files and every exercise's files, as they would
+// stand in a clean room at roomDir.
+func collect(opts Options, roomDir string) ([]*exerciseRun, map[string][]byte, error) {
 	files, err := kitFiles(opts.Kit)
 	if err != nil {
 		return nil, nil, err
 	}
 	exercises := make([]*exerciseRun, len(opts.Exercises))
 	for i, ex := range opts.Exercises {
-		if exercises[i], err = prepare(opts, clean.Dir, ex); err != nil {
+		if exercises[i], err = prepare(opts, roomDir, ex); err != nil {
 			return nil, nil, err
 		}
 		for name, data := range exercises[i].files {
 			files[path.Join(ex.Path(), name)] = data
 		}
 	}
-	return exercises, files, clean.Fill(files)
+	return exercises, files, nil
+}
+
+// Cached returns, for each exercise of opts, its result from opts.Cache as
+// the files stand now, or nil when it has not been graded so. It builds and
+// runs nothing.
+func Cached(opts Options) ([]*report.Exercise, error) {
+	opts = withDefaults(opts)
+	exercises, files, err := collect(opts, "")
+	if err != nil {
+		return nil, err
+	}
+	lookUp(opts, exercises, files)
+	results := make([]*report.Exercise, len(exercises))
+	for i, run := range exercises {
+		results[i] = run.cached
+	}
+	return results, nil
+}
+
+// lookUp computes every exercise's cache key and takes the results the
+// cache has. A key covers the salt (the grader and the toolchain), the
+// options that change results, the kit's files, the exercise's catalog
+// entry and the student's files.
+func lookUp(opts Options, exercises []*exerciseRun, files map[string][]byte) []string {
+	keys := make([]string, len(exercises))
+	if opts.Cache == nil {
+		return keys
+	}
+	var kit [][]byte
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		if !strings.HasPrefix(name, "exercises/") || strings.HasPrefix(name, "exercises/internal/") || strings.HasSuffix(name, "_test.go") || name == "exercises/catalog.json" {
+			kit = append(kit, []byte(name), files[name])
+		}
+	}
+	kitKey := cache.Key(kit...)
+	options := fmt.Sprintf("count=%d cpus=%v sandbox=%v", opts.Count, opts.CPUs, opts.Sandbox.Enabled())
+	for i, run := range exercises {
+		entry, _ := json.Marshal(run.ex)
+		parts := [][]byte{[]byte(opts.CacheSalt), []byte(options), []byte(kitKey), entry, []byte(run.refused)}
+		for _, name := range slices.Sorted(maps.Keys(run.files)) {
+			parts = append(parts, []byte(name), run.files[name])
+		}
+		keys[i] = cache.Key(parts...)
+		var result report.Exercise
+		if opts.Cache.Get(keys[i], &result) {
+			run.cached = &result
+		}
+	}
+	return keys
 }
 
 // runAll grades the exercises, opts.Jobs at a time, and returns their
@@ -170,6 +242,10 @@ func runAll(ctx context.Context, opts Options, exercises []*exerciseRun) ([]repo
 		wg.Go(func() {
 			slots <- struct{}{}
 			defer func() { <-slots }()
+			if run.cached != nil {
+				results[i] = *run.cached
+				return
+			}
 			results[i], errs[i] = run.grade(ctx, opts)
 		})
 	}
@@ -186,6 +262,7 @@ type exerciseRun struct {
 	files      map[string][]byte // the student's files by base name
 	refused    string            // why the files cannot be built, "" when they can
 	binary     runner.Binary     // serves the race run and the lock-order run
+	cached     *report.Exercise  // the result found in the cache, if any
 }
 
 // prepare reads the exercise's tests from the kit and the student's files

@@ -17,6 +17,7 @@ import (
 
 	"github.com/concurrency-kit/kit/grader/catalog"
 	"github.com/concurrency-kit/kit/grader/event"
+	"github.com/concurrency-kit/kit/grader/internal/cache"
 	"github.com/concurrency-kit/kit/grader/internal/fakekit"
 	"github.com/concurrency-kit/kit/grader/internal/kitfiles"
 	"github.com/concurrency-kit/kit/grader/internal/report"
@@ -266,4 +267,46 @@ func TestGradeResistsForgedOutput(t *testing.T) {
 	root := checkout(t, kit, map[string]string{fakeAnswer: "forgery.go"})
 	doc := gradeFolder(t, kit, root, newSandbox(t))
 	assert.Zero(t, doc.Exercises[0].Passed)
+}
+
+// TestGradeCachesByContent: an unchanged exercise is not graded again (its
+// result comes from the cache, even after its binary could not be built
+// again), and a change to its files, the options or the salt grades it
+// again.
+func TestGradeCachesByContent(t *testing.T) {
+	kit := fakeKit(t)
+	root := checkout(t, kit, map[string]string{fakeAnswer: "correct.go", "exercises/91_other/other.go": "other_correct.go"})
+	results := cache.Open(filepath.Join(t.TempDir(), "results"))
+	opts := Options{
+		Root: root, Kit: kit, Module: kitfiles.Module, Cache: results, CacheSalt: "grader-1",
+		Exercises: []catalog.Exercise{otherExercise},
+	}
+	first, err := Grade(context.Background(), opts)
+	require.NoError(t, err)
+	require.True(t, first.Exercises[0].Done())
+
+	cached, err := Cached(opts)
+	require.NoError(t, err)
+	require.NotNil(t, cached[0])
+	assert.Equal(t, first.Exercises[0], *cached[0])
+
+	// Without the go command the build would fail: a hit needs none.
+	t.Setenv("PATH", t.TempDir())
+	again, err := Grade(context.Background(), opts)
+	require.NoError(t, err)
+	assert.Equal(t, first.Exercises, again.Exercises)
+
+	for name, change := range map[string]func(o *Options){
+		"another salt":  func(o *Options) { o.CacheSalt = "grader-2" },
+		"another count": func(o *Options) { o.Count = 2 },
+		"another file": func(o *Options) {
+			require.NoError(t, os.WriteFile(filepath.Join(root, filepath.FromSlash(fakekit.OtherFile)), []byte("package other\n\nfunc Answer() int { return 41 }\n"), 0o644))
+		},
+	} {
+		o := opts
+		change(&o)
+		missed, err := Cached(o)
+		require.NoError(t, err)
+		assert.Nil(t, missed[0], name)
+	}
 }
