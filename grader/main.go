@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"strconv"
 	"syscall"
+	"unsafe"
 
 	"github.com/concurrency-kit/kit/grader/internal/cli"
 	"github.com/concurrency-kit/kit/grader/internal/sandbox"
@@ -31,9 +32,15 @@ func isTerminal(f *os.File) bool {
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
 
+// terminalWidth is COLUMNS, or the width of the terminal on stdout, or 80.
 func terminalWidth() int {
 	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 0 {
 		return n
 	}
-	return 100
+	var size struct{ rows, cols, x, y uint16 }
+	_, _, errno := syscall.Syscall(syscall.SYS_IOCTL, os.Stdout.Fd(), syscall.TIOCGWINSZ, uintptr(unsafe.Pointer(&size)))
+	if errno == 0 && size.cols > 0 {
+		return int(size.cols)
+	}
+	return 80
 }

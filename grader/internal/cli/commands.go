@@ -34,14 +34,17 @@ type command struct {
 // gradingFlags are the flags of the commands that grade.
 var gradingFlags = []string{"dir", "json", "min-score", "count", "cpu", "jobs", "color", "solutions", "no-sandbox", "no-cache"}
 
+// gradeFlags are grade's: the grading flags and --all.
+var gradeFlags = append([]string{"all"}, gradingFlags...)
+
 // commands is the command table, in the order the usage lists them. The
 // first is the default.
 func commands() []*command {
 	return []*command{
 		{
 			name: "grade", args: "[EXERCISE...]", summary: "grade the exercises (all by default)",
-			about: "Grades the exercises named (all of them by default) and prints a score per\nexercise and the total.",
-			flags: gradingFlags, minArgs: 0, maxArgs: -1, run: runGrade,
+			about: "Grades the exercises named (all of them by default) and prints a score per\nexercise and the total: finished exercises in one line, the first unfinished\none in full (--all: every one), and what to do next.",
+			flags: gradeFlags, minArgs: 0, maxArgs: -1, run: runGrade,
 		},
 		{
 			name: "run", args: "EXERCISE", summary: "grade one exercise, with every test's output",
@@ -297,7 +300,25 @@ func runGrade(ctx context.Context, a *App, o *options, args []string) error {
 	if err != nil {
 		return err
 	}
-	return a.writeResult(doc, o, false)
+	if err := a.writeResult(doc, o, false); err != nil {
+		return err
+	}
+	if !o.json {
+		a.writeNext(doc)
+	}
+	return nil
+}
+
+// writeNext ends a grade with the next step: the exercise to work on, and
+// how to grade it alone and get its hint.
+func (a *App) writeNext(doc *report.Document) {
+	for _, e := range doc.Exercises {
+		if !e.Done() {
+			fmt.Fprintf(a.Stdout, "\nNext: %s. Grade it alone: go run ./grader run %s\nStuck? go run ./grader hint %s\n", e.Path, e.Name, e.Name)
+			return
+		}
+	}
+	fmt.Fprintln(a.Stdout, "\nEvery exercise is done. Well done!")
 }
 
 // runRun grades one exercise and prints every test (grader run).
@@ -356,7 +377,7 @@ func (a *App) writeResult(doc *report.Document, o *options, detail bool) error {
 			return fmt.Errorf("write JSON: %w", err)
 		}
 	} else {
-		text := report.TextOptions{Color: a.useColor(o.color), Width: a.Width, Detail: detail}
+		text := report.TextOptions{Color: a.useColor(o.color), Width: a.Width, Detail: detail, All: o.all}
 		if err := report.WriteText(a.Stdout, doc, text); err != nil {
 			return fmt.Errorf("write report: %w", err)
 		}

@@ -23,6 +23,7 @@ type options struct {
 	solutions bool
 	noSandbox bool
 	noCache   bool
+	all       bool
 }
 
 func newOptions() *options {
@@ -73,6 +74,9 @@ var flagDefs = map[string]func(fs *flag.FlagSet, o *options){
 	},
 	"solutions": func(fs *flag.FlagSet, o *options) {
 		fs.BoolVar(&o.solutions, "solutions", false, "grade the reference solutions instead of the exercises (nothing on disk changes)")
+	},
+	"all": func(fs *flag.FlagSet, o *options) {
+		fs.BoolVar(&o.all, "all", false, "show every exercise in full, not only the one to work on")
 	},
 	"no-cache": func(fs *flag.FlagSet, o *options) {
 		fs.BoolVar(&o.noCache, "no-cache", false, "grade again even what has not changed since the last grade")

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -119,49 +120,56 @@ func sample() *Document {
 	return d
 }
 
-func TestWriteTextPlain(t *testing.T) {
-	var b bytes.Buffer
-	require.NoError(t, WriteText(&b, sample(), TextOptions{Width: 120}))
-	out := b.String()
-	for _, want := range []string{
-		"✓ exercises/01_goroutines",
-		"10 / 10",
-		"1/1 tests",
-		"~ exercises/09_tickets",
-		"5 / 10",
-		"2/3 tests",
-		"✗ exercises/12_transfer",
-		"0 / 10",
-		"TestSoldOnce",
-		"race",
-		"data race at tickets.go:41 and tickets.go:38",
-		"TestOpposite",
-		"deadlock",
-		"go-deadlock: POTENTIAL DEADLOCK",
-		"Total: 15 / 30",
-	} {
-		assert.Contains(t, out, want)
+// lines splits a rendering into its lines and checks that none is wider
+// than width.
+func lines(t *testing.T, out string, width int) []string {
+	t.Helper()
+	ls := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	for _, l := range ls {
+		assert.LessOrEqual(t, utf8.RuneCountInString(l), width, "%q is wider than %d columns", l, width)
 	}
-	assert.NotContains(t, out, "\x1b[")
-	assert.NotContains(t, out, "second line", "messages are cut to one line")
+	return ls
+}
+
+func TestWriteTextFocused(t *testing.T) {
+	d := sample()
+	d.Exercises = append(d.Exercises, Exercise{Name: "queue", Path: "exercises/14_queue", MaxScore: 10,
+		Tests: []Test{{Name: "TestFIFO", Weight: 1, Status: Fail, Cause: "fail", Message: "nothing"}}})
+	d.Exercises[3].Finish()
+	d.Finish()
+	var b bytes.Buffer
+	require.NoError(t, WriteText(&b, d, TextOptions{}))
+	got := lines(t, b.String(), 80)
+	assert.Equal(t, []string{
+		"✓ exercises/01_goroutines          10 / 10   1/1 tests",
+		"~ exercises/09_tickets              5 / 10   2/3 tests",
+		"    ✗ TestSoldOnce (race)",
+		"      data race at tickets.go:41 and tickets.go:38",
+		"  2 more exercises not started yet (--all shows every exercise)",
+		"Total: 15 / 40",
+	}, got, "finished exercises in one line, the first unfinished one in full, the rest counted")
+
+	b.Reset()
+	require.NoError(t, WriteText(&b, d, TextOptions{All: true}))
+	out := b.String()
+	assert.Contains(t, out, "    ✗ TestOpposite (deadlock)\n      go-deadlock: POTENTIAL DEADLOCK\n      second line\n")
+	assert.Contains(t, out, "✗ exercises/14_queue")
 	assert.NotContains(t, out, "TestRemaining", "passed tests are listed only with Detail")
 	assert.NotContains(t, out, "WARNING: DATA RACE", "output is shown only with Detail")
-
-	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
-	assert.Len(t, lines, 6)
-	for _, line := range lines {
-		if strings.Contains(line, "TestSoldOnce") {
-			assert.Regexp(t, `^    ✗ TestSoldOnce +race +data race at tickets.go:41 and tickets.go:38$`, line)
-		}
-	}
+	assert.NotContains(t, out, "\x1b[")
 }
 
 func TestWriteTextDetail(t *testing.T) {
 	var b bytes.Buffer
-	require.NoError(t, WriteText(&b, sample(), TextOptions{Detail: true}))
+	d := sample()
+	long := strings.Repeat("output line\n", 100)
+	d.Exercises[1].Tests[0].Output += long
+	require.NoError(t, WriteText(&b, d, TextOptions{Detail: true}))
 	out := b.String()
 	assert.Contains(t, out, "✓ TestRemaining")
 	assert.Contains(t, out, "        === RUN   TestSoldOnce\n        WARNING: DATA RACE\n")
+	assert.Contains(t, out, "[62 more lines: --json shows the whole output]", "output is bounded")
+	lines(t, out, 80)
 }
 
 func TestWriteTextColor(t *testing.T) {
@@ -174,18 +182,40 @@ func TestWriteTextColor(t *testing.T) {
 	assert.Contains(t, out, "\x1b[1mTotal: 15 / 30\x1b[0m")
 }
 
-func TestWriteTextCutsLongMessages(t *testing.T) {
+// Long messages are wrapped to the width, never cut.
+func TestWriteTextWrapsLongMessages(t *testing.T) {
+	message := "Get returned before Put: " + strings.Repeat("word ", 40) + strings.Repeat("é", 200)
 	d := &Document{Exercises: []Exercise{{Path: "exercises/09_tickets", MaxScore: 10, Tests: []Test{
-		{Name: "TestA", Weight: 1, Status: Fail, Cause: "fail", Message: strings.Repeat("é", 200)},
+		{Name: "TestA", Weight: 1, Status: Fail, Cause: "fail", Message: message},
+	}}}}
+	d.Exercises[0].Finish()
+	d.Finish()
+	for _, width := range []int{80, 50} {
+		var b bytes.Buffer
+		require.NoError(t, WriteText(&b, d, TextOptions{Width: width}))
+		got := lines(t, b.String(), width)
+		var text []string
+		for _, l := range got[2 : len(got)-1] {
+			text = append(text, strings.TrimSpace(l))
+		}
+		assert.Equal(t, strings.ReplaceAll(message, " ", ""), strings.ReplaceAll(strings.Join(text, ""), " ", ""), "every character is kept")
+	}
+}
+
+// A compile error is shown once, not once per test.
+func TestWriteTextBuildFailureOnce(t *testing.T) {
+	msg := "queue.go:12:2: undefined: x"
+	d := &Document{Exercises: []Exercise{{Path: "exercises/14_queue", MaxScore: 10, Tests: []Test{
+		{Name: "TestA", Weight: 1, Status: Fail, Cause: "build", Message: msg},
+		{Name: "TestB", Weight: 1, Status: Fail, Cause: "build", Message: msg},
 	}}}}
 	d.Exercises[0].Finish()
 	d.Finish()
 	var b bytes.Buffer
-	require.NoError(t, WriteText(&b, d, TextOptions{Width: 80}))
-	for _, line := range strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n") {
-		assert.LessOrEqual(t, len([]rune(line)), 80, line)
-	}
-	assert.Contains(t, b.String(), "é…\n")
+	require.NoError(t, WriteText(&b, d, TextOptions{}))
+	assert.Equal(t, 1, strings.Count(b.String(), msg))
+	assert.Contains(t, b.String(), "does not build")
+	assert.NotContains(t, b.String(), "TestA")
 }
 
 func TestNum(t *testing.T) {
@@ -195,11 +225,12 @@ func TestNum(t *testing.T) {
 	}
 }
 
-func TestFit(t *testing.T) {
-	assert.Equal(t, "short", fit("short", 40))
-	assert.Equal(t, "first", fit("first\nsecond", 40))
-	assert.Equal(t, "abcdefghi…", fit(strings.Repeat("abcdefghij", 3), 10))
-	assert.Equal(t, "abcdefghi…", fit(strings.Repeat("abcdefghij", 3), 2), "at least 10 columns")
+func TestWrap(t *testing.T) {
+	assert.Equal(t, []string{"short"}, wrap("short", 40))
+	assert.Equal(t, []string{"first", "second"}, wrap("first\nsecond", 40))
+	assert.Equal(t, []string{"one two", "three"}, wrap("one two three", 10))
+	assert.Equal(t, []string{"abcdefghij", "abcdefghij", "abc"}, wrap("abcdefghijabcdefghijabc", 10), "a long word is broken")
+	assert.Equal(t, []string{"abcdefghij", "k"}, wrap("abcdefghijk", 2), "at least 10 columns")
 }
 
 func TestJSONRoundTrip(t *testing.T) {
