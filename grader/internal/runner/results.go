@@ -108,7 +108,7 @@ func available(pipe *os.File) int {
 	n := 0
 	conn.Control(func(fd uintptr) {
 		var count int32
-		if _, _, errno := syscall.Syscall(syscall.SYS_IOCTL, fd, syscall.TIOCINQ, uintptr(unsafe.Pointer(&count))); errno == 0 {
+		if _, _, errno := syscall.Syscall(syscall.SYS_IOCTL, fd, fionread, uintptr(unsafe.Pointer(&count))); errno == 0 {
 			n = int(count)
 		}
 	})
