@@ -8,7 +8,7 @@ STATICCHECK   := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # purpose, so their tests run through the grader (verify), not go test.
 KIT_PACKAGES  := ./grader/... ./exercises/internal/...
 
-.PHONY: grade test unit verify mutants lint bench help FORCE
+.PHONY: grade test unit verify mutants terminal-test lint bench help FORCE
 
 help:
 	@echo "make grade   grade the exercises in this folder (ARGS='run queue', ARGS='--json', ...)"
@@ -26,7 +26,7 @@ bin/grader: FORCE
 
 FORCE:
 
-test: lint unit verify
+test: lint unit verify terminal-test
 
 unit:
 	$(GO) test -race -count=1 $(KIT_PACKAGES)
@@ -36,6 +36,11 @@ verify: bin/grader
 
 mutants: bin/grader
 	bin/grader mutate
+
+# What a student sees in a real 80-column terminal (tmux): the grade of a
+# fresh kit, and grader watch reacting to a save.
+terminal-test:
+	grader/scripts/terminal-test.sh
 
 lint:
 	$(GO) vet ./...

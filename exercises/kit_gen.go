@@ -8,19 +8,24 @@ const GoMod = `module github.com/concurrency-kit/kit
 go 1.26
 
 require (
+	github.com/fsnotify/fsnotify v1.9.0
 	github.com/sasha-s/go-deadlock v0.3.9
 	github.com/stretchr/testify v1.12.1
 	go.uber.org/goleak v1.3.0
+	golang.org/x/term v0.36.0
 )
 
 require (
 	github.com/petermattis/goid v0.0.0-20250813065127-a731cc31b4fe // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
+	golang.org/x/sys v0.37.0 // indirect
 )
 `
 
 // GoSum is the kit's go.sum, compiled into the grader for the clean room.
-const GoSum = `github.com/petermattis/goid v0.0.0-20250813065127-a731cc31b4fe h1:vHpqOnPlnkba8iSxU4j/CvDSS9J4+F4473esQsYLGoE=
+const GoSum = `github.com/fsnotify/fsnotify v1.9.0 h1:2Ml+OJNzbYCTzsxtv8vKSFD9PbJjmhYF14k/jKC7S9k=
+github.com/fsnotify/fsnotify v1.9.0/go.mod h1:8jBTzvmWwFyi3Pb8djgCCO5IBqzKJ/Jwo8TRcHyHii0=
+github.com/petermattis/goid v0.0.0-20250813065127-a731cc31b4fe h1:vHpqOnPlnkba8iSxU4j/CvDSS9J4+F4473esQsYLGoE=
 github.com/petermattis/goid v0.0.0-20250813065127-a731cc31b4fe/go.mod h1:pxMtw7cyUw6B2bRH0ZBANSPg+AoSud1I1iyJHI69jH4=
 github.com/sasha-s/go-deadlock v0.3.9 h1:fiaT9rB7g5sr5ddNZvlwheclN9IP86eFW9WgqlEQV+w=
 github.com/sasha-s/go-deadlock v0.3.9/go.mod h1:KuZj51ZFmx42q/mPaYbRk0P1xcwe697zsJKE03vD4/Y=
@@ -30,6 +35,10 @@ go.uber.org/goleak v1.3.0 h1:2K3zAYmnTNqV73imy9J1T3WC+gmCePx2hEGkimedGto=
 go.uber.org/goleak v1.3.0/go.mod h1:CoHD4mav9JJNrW/WLlf7HGZPjdw8EucARQHekz1X6bE=
 go.yaml.in/yaml/v3 v3.0.5 h1:N6y/pJk8buWs9NY5ERU2HSMfm+IuD/OtfdAnq6kESPw=
 go.yaml.in/yaml/v3 v3.0.5/go.mod h1:HVTZu1O7/Vkt2N+BFy8Zza+lnLsABggaTM2ZpNIGuKg=
+golang.org/x/sys v0.37.0 h1:fdNQudmxPjkdUTPnLn5mdQv7Zwvbvpaxqs831goi9kQ=
+golang.org/x/sys v0.37.0/go.mod h1:OgkHotnGiDImocRcuBABYBEXf8A9a87e/uXjp9XT3ks=
+golang.org/x/term v0.36.0 h1:zMPR+aF8gfksFprF/Nc/rd1wRS1EI6nDBGyWAvDzx2Q=
+golang.org/x/term v0.36.0/go.mod h1:Qu394IJq6V6dCBRgwqshf3mPF85AqzYEzofzRdZkWss=
 `
 
 // Sums are the SHA-256 sums of the kit's own files as the kit ships them.
@@ -63,8 +72,8 @@ var Sums = map[string]string{
 	"exercises/internal/harness/lockorder.go":         "e5eb6f6b5948c16db1a368948ec312a3f3feb5c5d7729c1ce9032d201f7655fa",
 	"exercises/internal/lockcheck/lockcheck.go":       "7c6a3510ae1053ad0b0874e04ed7d26bf88899816e5b4743b7c2d57c48b944be",
 	"exercises/internal/lockcheck/lockcheck_test.go":  "8f7582a5508e50073c95858eee94b5294b245c3ced3a65f451fac60a65320e72",
-	"go.mod":                     "f741b3a37db630997481241a83bd54effc3671983fcf5ccb48600e8c1e584440",
-	"go.sum":                     "92078ca108c8056257bd82262392015ac9b643906382aab39e83f905b4634121",
+	"go.mod":                     "37842904dff71d3cfad7b4a664535f04d7d1c1eb3c149195471e9a26dfd57386",
+	"go.sum":                     "de6954254451309697f2d63d761c941fb041771af5c293f0aebcb7c87caa6e16",
 	"grader/event/cause.go":      "fe8de28ee19c278d8bc38df64eba6ba03e3e04badc821a81dda913ab8a4ca7b4",
 	"grader/event/cause_test.go": "62152d693edf1e890d6bcefe0f34dcc34d3d2266d30baee86afbe62b66b48ebf",
 	"grader/event/event.go":      "7af295ee7810dc2cff9fcade5e8d0f16a4ae8c8f2ec36a38e4e6be6d16018716",

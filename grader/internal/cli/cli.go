@@ -25,6 +25,8 @@ const (
 
 // App is one invocation of the grader.
 type App struct {
+	// Stdin is where watch reads keys (a terminal *os.File, or nil).
+	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	// IsTerminal reports whether Stdout is a terminal (colour and width).
 	IsTerminal bool

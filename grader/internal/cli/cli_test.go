@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/concurrency-kit/kit/grader/internal/report"
 	"github.com/concurrency-kit/kit/grader/internal/sandbox"
 )
 
@@ -264,7 +265,7 @@ func TestHint(t *testing.T) {
 	ex, ok := kit.Catalog.Lookup("goroutines")
 	require.True(t, ok)
 	require.NotEmpty(t, strings.TrimSpace(ex.Hint))
-	want := "goroutines (exercises/01_goroutines)\n\n" + ex.Hint + "\n\nThe exercise's README: exercises/01_goroutines/README.md\n"
+	want := "goroutines (exercises/01_goroutines)\n\n" + strings.Join(report.Wrap(ex.Hint, 80), "\n") + "\n\nThe exercise's README: exercises/01_goroutines/README.md\n"
 	for _, name := range []string{"goroutines", "01_goroutines", "01", "exercises/01_goroutines"} {
 		t.Run(name, func(t *testing.T) {
 			code, stdout, stderr := run("hint", "--dir", root, name)

@@ -52,6 +52,11 @@ func commands() []*command {
 			flags: gradingFlags, minArgs: 1, maxArgs: 1, run: runRun,
 		},
 		{
+			name: "watch", args: "[EXERCISE]", summary: "grade the exercise you work on at every save",
+			about: "Grades the exercise you work on (the first one not done, or the one named)\nevery time you save its file, and moves on to the next one once it is done.\nKeys: h shows the hint, l the list, q quits.",
+			flags: []string{"dir", "color", "no-sandbox", "no-cache"}, minArgs: 0, maxArgs: 1, run: runWatch,
+		},
+		{
 			name: "list", args: "", summary: "show which exercises are done and what is next",
 			about: "Prints one line per exercise, done or not, from the last grade of the files as\nthey are now (it grades nothing), and what to do next.",
 			flags: []string{"dir", "solutions"}, minArgs: 0, maxArgs: 0, run: runList,
@@ -438,7 +443,7 @@ func runHint(_ context.Context, a *App, o *options, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.Stdout, "%s (%s)\n\n%s\n\nThe exercise's README: %s/README.md\n", ex[0].Name, ex[0].Path(), ex[0].Hint, ex[0].Path())
+	writeHint(a.Stdout, ex[0], a.Width)
 	return nil
 }
 

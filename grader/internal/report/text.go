@@ -198,6 +198,10 @@ func (tw *textWriter) wrappedAfter(first, indent, text string) {
 	}
 }
 
+// Wrap breaks text into lines of at most width columns, at spaces where it
+// can, for any text shown to people (a hint, a message).
+func Wrap(text string, width int) []string { return wrap(text, width) }
+
 // wrap breaks text into lines of at most width runes, at spaces where it
 // can; a word longer than a line is broken. Line breaks in text are kept.
 func wrap(text string, width int) []string {
