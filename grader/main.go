@@ -21,7 +21,7 @@ func main() {
 	// A grader re-executed to set up a test's sandbox does only that.
 	sandbox.MainIfRequested()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	app := &cli.App{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, IsTerminal: isTerminal(os.Stdout), Width: terminalWidth()}
+	app := &cli.App{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, IsTerminal: isTerminal(os.Stdout), StderrTerminal: isTerminal(os.Stderr), Width: terminalWidth()}
 	code := app.Run(ctx, os.Args[1:])
 	stop()
 	os.Exit(code)

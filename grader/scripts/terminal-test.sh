@@ -31,6 +31,8 @@ wait_for() {
 
 # 1. A fresh kit's grade, in an 80-column terminal.
 tmux new-session -d -s "$session" -x 80 -y 50 "cd '$kit' && bin/grader --no-cache; echo GRADE-DONE; sleep 600"
+wait_for "building 20 exercises (a first build also compiles the race-enabled" 30
+echo "terminal-test: ok: the grade says what it is doing while it builds"
 wait_for GRADE-DONE 600
 screen=$(tmux capture-pane -p -J -S - -t "$session")
 wide=$(printf '%s\n' "$screen" | awk '{ if (length($0) > 80) print }')

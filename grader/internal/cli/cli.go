@@ -30,7 +30,9 @@ type App struct {
 	Stdout, Stderr io.Writer
 	// IsTerminal reports whether Stdout is a terminal (colour and width).
 	IsTerminal bool
-	Width      int
+	// StderrTerminal reports whether Stderr is a terminal (progress line).
+	StderrTerminal bool
+	Width          int
 }
 
 // Run executes the command line args (without the program name) and returns

@@ -10,10 +10,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/concurrency-kit/kit/grader/internal/grade"
 	"github.com/concurrency-kit/kit/grader/internal/report"
 	"github.com/concurrency-kit/kit/grader/internal/sandbox"
 )
@@ -354,4 +356,32 @@ func TestOpenKitAndSelect(t *testing.T) {
 func TestMain(m *testing.M) {
 	sandbox.MainIfRequested()
 	os.Exit(m.Run())
+}
+
+func TestProgressPlainLines(t *testing.T) {
+	var b bytes.Buffer
+	a := &App{Stderr: &b}
+	v := a.newProgress(false)
+	v.start = v.start.Add(-2 * time.Second) // as if the build had been slow
+	v.update(grade.Progress{Stage: "build", Total: 3})
+	require.Eventually(t, func() bool {
+		v.mu.Lock()
+		defer v.mu.Unlock()
+		return strings.Contains(b.String(), "building the test binaries of 3 exercises")
+	}, 5*time.Second, 10*time.Millisecond)
+	v.update(grade.Progress{Stage: "run", Total: 3})
+	v.update(grade.Progress{Stage: "run", Done: 1, Total: 3})
+	v.stop()
+	assert.Equal(t, "grader: building the test binaries of 3 exercises; the first build also compiles the race-enabled standard library, once (about a minute)\ngrader: running the tests of 3 exercises\n", b.String())
+	assert.Nil(t, a.newProgress(true), "quiet")
+}
+
+func TestProgressLine(t *testing.T) {
+	v := &progressView{width: 60, start: time.Now()}
+	v.last = grade.Progress{Stage: "run", Done: 2, Total: 20}
+	assert.Equal(t, "⠋ running the tests: 2 of 20 exercises graded 0s", v.line(0))
+	v.last = grade.Progress{Stage: "build", Total: 1}
+	line := v.line(1)
+	assert.True(t, strings.HasPrefix(line, "⠙ building 1 exercise (a first build"), line)
+	assert.LessOrEqual(t, len([]rune(line)), 59, "fits the terminal")
 }

@@ -275,7 +275,7 @@ func cacheSalt() (string, error) {
 }
 
 // gradeSelected grades the named exercises (all when there are none).
-func gradeSelected(ctx context.Context, o *options, names []string) (*report.Document, []catalog.Exercise, error) {
+func gradeSelected(ctx context.Context, a *App, o *options, names []string) (*report.Document, []catalog.Exercise, error) {
 	kit, opts, err := gradeOptions(o)
 	if err != nil {
 		return nil, nil, err
@@ -295,13 +295,16 @@ func gradeSelected(ctx context.Context, o *options, names []string) (*report.Doc
 	defer box.Close()
 	opts.Sandbox = box
 	opts = withCache(opts, o)
+	view := a.newProgress(false)
+	opts.Progress = view.report()
 	doc, err := grade.Grade(ctx, opts)
+	view.stop()
 	return doc, selected, err
 }
 
 // runGrade grades and prints the result (grader, grader grade).
 func runGrade(ctx context.Context, a *App, o *options, args []string) error {
-	doc, _, err := gradeSelected(ctx, o, args)
+	doc, _, err := gradeSelected(ctx, a, o, args)
 	if err != nil {
 		return err
 	}
@@ -328,7 +331,7 @@ func (a *App) writeNext(doc *report.Document) {
 
 // runRun grades one exercise and prints every test (grader run).
 func runRun(ctx context.Context, a *App, o *options, args []string) error {
-	doc, selected, err := gradeSelected(ctx, o, args)
+	doc, selected, err := gradeSelected(ctx, a, o, args)
 	if err != nil {
 		return err
 	}

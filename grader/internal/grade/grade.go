@@ -72,6 +72,22 @@ type Options struct {
 	// to every key: the grader's and the toolchain's identity.
 	Cache     *cache.Cache
 	CacheSalt string
+	// Progress, when set, is told how the grade goes: see Progress.
+	Progress func(Progress)
+}
+
+// Progress is a step of a grade, for a progress display.
+type Progress struct {
+	// Stage is "build" (the test binaries are being built: Total
+	// exercises), "run" (Done of Total exercises graded so far) or "done".
+	Stage       string
+	Done, Total int
+}
+
+func (o Options) progress(stage string, done, total int) {
+	if o.Progress != nil {
+		o.Progress(Progress{Stage: stage, Done: done, Total: total})
+	}
 }
 
 // SolutionOverlay maps every student file of the exercises to the reference
@@ -114,6 +130,9 @@ func Grade(ctx context.Context, opts Options) (*report.Document, error) {
 			buildable = append(buildable, run)
 		}
 	}
+	if len(buildable) > 0 {
+		opts.progress("build", 0, len(buildable))
+	}
 	if err := buildAll(ctx, clean.Dir, buildable, work); err != nil {
 		return nil, err
 	}
@@ -133,6 +152,7 @@ func Grade(ctx context.Context, opts Options) (*report.Document, error) {
 		doc.Sandbox = "sandboxed"
 	}
 	doc.Finish()
+	opts.progress("done", len(exercises), len(exercises))
 	return doc, nil
 }
 
@@ -236,12 +256,24 @@ func lookUp(opts Options, exercises []*exerciseRun, files map[string][]byte) []s
 func runAll(ctx context.Context, opts Options, exercises []*exerciseRun) ([]report.Exercise, error) {
 	results := make([]report.Exercise, len(exercises))
 	errs := make([]error, len(exercises))
+	var (
+		mu     sync.Mutex
+		graded int
+	)
+	finished := func() {
+		mu.Lock()
+		defer mu.Unlock()
+		graded++
+		opts.progress("run", graded, len(exercises))
+	}
+	opts.progress("run", 0, len(exercises))
 	var wg sync.WaitGroup
 	slots := make(chan struct{}, opts.Jobs)
 	for i, run := range exercises {
 		wg.Go(func() {
 			slots <- struct{}{}
 			defer func() { <-slots }()
+			defer finished()
 			if run.cached != nil {
 				results[i] = *run.cached
 				return
