@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/concurrency-kit/kit/exercises"
 	"github.com/concurrency-kit/kit/grader/internal/grade"
 	"github.com/concurrency-kit/kit/grader/internal/report"
 	"github.com/concurrency-kit/kit/grader/internal/sandbox"
@@ -384,4 +385,46 @@ func TestProgressLine(t *testing.T) {
 	line := v.line(1)
 	assert.True(t, strings.HasPrefix(line, "⠙ building 1 exercise (a first build"), line)
 	assert.LessOrEqual(t, len([]rune(line)), 59, "fits the terminal")
+}
+
+func TestReset(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	root := t.TempDir()
+	kit := kitRoot(t)
+	for _, name := range []string{"go.mod", "exercises/catalog.json"} {
+		data, err := os.ReadFile(filepath.Join(kit, name))
+		require.NoError(t, err)
+		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(root, name)), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(root, name), data, 0o644))
+	}
+	student := filepath.Join(root, "exercises", "09_tickets", "tickets.go")
+	require.NoError(t, os.MkdirAll(filepath.Dir(student), 0o755))
+	require.NoError(t, os.WriteFile(student, []byte("package tickets // my work\n"), 0o644))
+
+	// Asked, and not answered yes: nothing changes.
+	var out, errOut bytes.Buffer
+	a := &App{Stdin: strings.NewReader("n\n"), Stdout: &out, Stderr: &errOut}
+	assert.Equal(t, ExitUsage, a.Run(context.Background(), []string{"reset", "--dir", root, "9"}))
+	assert.Contains(t, out.String(), "Put back the kit's stub of exercises/09_tickets?")
+	assert.Contains(t, errOut.String(), "reset cancelled; nothing changed")
+	data, _ := os.ReadFile(student)
+	assert.Equal(t, "package tickets // my work\n", string(data))
+
+	// Answered yes: the stub is back, the student's version kept.
+	out.Reset()
+	a = &App{Stdin: strings.NewReader("y\n"), Stdout: &out, Stderr: &errOut}
+	assert.Equal(t, ExitOK, a.Run(context.Background(), []string{"reset", "--dir", root, "tickets"}))
+	data, _ = os.ReadFile(student)
+	assert.Equal(t, exercises.Stubs["exercises/09_tickets/tickets.go"], string(data))
+	_, kept, ok := strings.Cut(strings.TrimSpace(out.String()), "Your version is in ")
+	require.True(t, ok, out.String())
+	backup, err := os.ReadFile(filepath.Join(kept, "tickets.go"))
+	require.NoError(t, err)
+	assert.Equal(t, "package tickets // my work\n", string(backup))
+
+	// --yes does not ask.
+	require.NoError(t, os.WriteFile(student, []byte("package tickets\n"), 0o644))
+	code, stdout, _ := run("reset", "--yes", "--dir", root, "tickets")
+	assert.Equal(t, ExitOK, code)
+	assert.NotContains(t, stdout, "[y/N]")
 }

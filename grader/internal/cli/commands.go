@@ -57,6 +57,11 @@ func commands() []*command {
 			flags: []string{"dir", "color", "no-sandbox", "no-cache"}, minArgs: 0, maxArgs: 1, run: runWatch,
 		},
 		{
+			name: "reset", args: "EXERCISE", summary: "put back the exercise's stub (asks first)",
+			about: "Puts back the kit's stub of the exercise's files, after asking (--yes: does\nnot ask). Your version is kept in the user's cache folder.",
+			flags: []string{"dir", "yes"}, minArgs: 1, maxArgs: 1, run: runReset,
+		},
+		{
 			name: "list", args: "", summary: "show which exercises are done and what is next",
 			about: "Prints one line per exercise, done or not, from the last grade of the files as\nthey are now (it grades nothing), and what to do next.",
 			flags: []string{"dir", "solutions"}, minArgs: 0, maxArgs: 0, run: runList,

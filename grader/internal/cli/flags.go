@@ -24,6 +24,7 @@ type options struct {
 	noSandbox bool
 	noCache   bool
 	all       bool
+	yes       bool
 }
 
 func newOptions() *options {
@@ -74,6 +75,9 @@ var flagDefs = map[string]func(fs *flag.FlagSet, o *options){
 	},
 	"solutions": func(fs *flag.FlagSet, o *options) {
 		fs.BoolVar(&o.solutions, "solutions", false, "grade the reference solutions instead of the exercises (nothing on disk changes)")
+	},
+	"yes": func(fs *flag.FlagSet, o *options) {
+		fs.BoolVar(&o.yes, "yes", false, "do not ask first")
 	},
 	"all": func(fs *flag.FlagSet, o *options) {
 		fs.BoolVar(&o.all, "all", false, "show every exercise in full, not only the one to work on")
