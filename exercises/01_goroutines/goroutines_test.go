@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -47,6 +48,69 @@ func notOnce(counts []atomic.Int32) string {
 	return strings.Join(wrong, ", ")
 }
 
+// Sleeping is not waiting. In a bubble, time.Sleep(d) in RunAll makes fake
+// time jump ahead by d as soon as everything else is blocked; a test that only
+// looked after synctest.Wait would never see the jump. So the tests that check
+// "does not return while a task runs" let a lot of fake time pass (hours)
+// while a task stays blocked on a channel only the test closes: no sleep,
+// however long, makes such a task finish.
+
+// longWait is how much fake time the test lets pass while a task is blocked.
+const longWait = 10 * time.Hour
+
+// waitStep is the step in which longWait passes; after each step the test
+// looks at the real-time budget.
+const waitStep = time.Minute
+
+// pollBudget is the real time a test gives longWait to pass, in all its cases
+// together. A RunAll that simply blocks (on a WaitGroup, a channel) lets the
+// 600 steps of each case pass in a few milliseconds. One that polls
+// (for n > 0 { time.Sleep(time.Millisecond) }) wakes up 36 million times in
+// 10 hours of fake time and runs out of budget.
+const pollBudget = 3 * time.Second
+
+// realBudget returns a channel closed after d of real time. Call it outside
+// the bubble: its timer must run on the real clock.
+func realBudget(t *testing.T, d time.Duration) <-chan struct{} {
+	ch := make(chan struct{})
+	timer := time.AfterFunc(d, func() { close(ch) })
+	t.Cleanup(func() { timer.Stop() })
+	return ch
+}
+
+// letTimePass lets longWait of fake time pass while the test goroutine
+// sleeps, until done is closed. It reports the fake time that passed before
+// done was closed (longWait if it stayed open) and whether the real-time
+// budget ran out first: then something in the bubble woke up again and again
+// while it should have been blocked.
+func letTimePass(budget, done <-chan struct{}) (passed time.Duration, polled bool) {
+	for passed < longWait {
+		if closed(done) {
+			return passed, false
+		}
+		if closed(budget) {
+			return passed, true
+		}
+		time.Sleep(waitStep)
+		passed += waitStep
+	}
+	return passed, false
+}
+
+// requireBlockedWait checks what letTimePass saw while a task was blocked.
+func requireBlockedWait(t *testing.T, fn string, passed time.Duration, polled bool, what string) {
+	t.Helper()
+	require.Falsef(t, polled,
+		"while %s was still blocked, %s kept waking up: %v of fake time took more than %v of real time "+
+			"(a blocked WaitGroup or channel makes fake time jump in one step). Do not poll "+
+			"(for ... { time.Sleep(...) } or runtime.Gosched()): block on wg.Wait() until every goroutine is done",
+		what, fn, passed, pollBudget)
+	require.Falsef(t, passed < longWait,
+		"%s returned %v (fake time) after it was called, while %s was still blocked and could never "+
+			"finish by itself: sleeping is not waiting. Wait for every goroutine (wg.Wait()), "+
+			"do not sleep and hope they are done", fn, passed, what)
+}
+
 // slowCases names the position of the one task (or call) that stays blocked.
 var slowCases = []struct {
 	name string
@@ -84,9 +148,13 @@ func TestRunAllRunsEveryTaskOnce(t *testing.T) {
 	}
 }
 
+// concurrentSizes are the numbers of tasks that must all be running at the
+// same time: 1500 is past any cap a worker pool might have (NumCPU, 32, 1024).
+var concurrentSizes = []int{2, 10, 1500}
+
 func TestRunAllRunsTasksConcurrently(t *testing.T) {
 	harness.Setup(t)
-	for _, n := range []int{2, 10} {
+	for _, n := range concurrentSizes {
 		t.Run(fmt.Sprintf("%d tasks", n), func(t *testing.T) {
 			harness.Bubble(t, func(t *testing.T) {
 				var started atomic.Int32
@@ -114,7 +182,7 @@ func TestRunAllRunsTasksConcurrently(t *testing.T) {
 				assert.Equal(t, int32(n), running,
 					"all %d tasks should be running at the same time, but only %d had started "+
 						"while the first ones were still blocked; start every goroutine before "+
-						"waiting for any of them", n, running)
+						"waiting for any of them, one goroutine per task, with no cap on how many", n, running)
 			})
 		})
 	}
@@ -122,6 +190,7 @@ func TestRunAllRunsTasksConcurrently(t *testing.T) {
 
 func TestRunAllWaitsForEveryTask(t *testing.T) {
 	harness.Setup(t)
+	budget := realBudget(t, pollBudget) // for all the cases together
 	for _, tc := range slowCases {
 		t.Run(tc.name, func(t *testing.T) {
 			harness.Bubble(t, func(t *testing.T) {
@@ -139,12 +208,14 @@ func TestRunAllWaitsForEveryTask(t *testing.T) {
 				}()
 				synctest.Wait() // everything that can run has run
 				returnedEarly := closed(done)
+				passed, polled := letTimePass(budget, done)
 				close(release)
 				<-done
 
-				assert.False(t, returnedEarly,
+				require.False(t, returnedEarly,
 					"RunAll returned while task #%d of %d was still running; it must "+
 						"wait until every task has returned", tc.slow, slowCaseTasks)
+				requireBlockedWait(t, "RunAll", passed, polled, fmt.Sprintf("task #%d of %d", tc.slow, slowCaseTasks))
 			})
 		})
 	}
@@ -239,7 +310,7 @@ func TestMapPassesEachInputToItsOwnCall(t *testing.T) {
 
 func TestMapRunsCallsConcurrently(t *testing.T) {
 	harness.Setup(t)
-	for _, n := range []int{2, 10} {
+	for _, n := range concurrentSizes {
 		t.Run(fmt.Sprintf("%d inputs", n), func(t *testing.T) {
 			harness.Bubble(t, func(t *testing.T) {
 				var started atomic.Int32
@@ -263,7 +334,7 @@ func TestMapRunsCallsConcurrently(t *testing.T) {
 				assert.Equal(t, int32(n), running,
 					"all %d calls of f should be running at the same time, but only %d had "+
 						"started while the first ones were still blocked; start every goroutine "+
-						"before waiting for any of them", n, running)
+						"before waiting for any of them, one goroutine per call, with no cap on how many", n, running)
 			})
 		})
 	}
@@ -271,6 +342,7 @@ func TestMapRunsCallsConcurrently(t *testing.T) {
 
 func TestMapWaitsForEveryCall(t *testing.T) {
 	harness.Setup(t)
+	budget := realBudget(t, pollBudget) // for all the cases together
 	for _, tc := range slowCases {
 		t.Run(tc.name, func(t *testing.T) {
 			harness.Bubble(t, func(t *testing.T) {
@@ -293,12 +365,14 @@ func TestMapWaitsForEveryCall(t *testing.T) {
 				}()
 				synctest.Wait()
 				returnedEarly := closed(done)
+				passed, polled := letTimePass(budget, done)
 				close(release)
 				<-done
 
-				assert.False(t, returnedEarly,
+				require.False(t, returnedEarly,
 					"Map returned while the call for input #%d of %d was still running; it "+
 						"must wait until every call has returned", tc.slow, slowCaseTasks)
+				requireBlockedWait(t, "Map", passed, polled, fmt.Sprintf("the call for input #%d of %d", tc.slow, slowCaseTasks))
 			})
 		})
 	}

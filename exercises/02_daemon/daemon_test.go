@@ -3,7 +3,9 @@ package daemon_test
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -181,10 +183,81 @@ func newLatch() *latch { return &latch{ch: make(chan struct{})} }
 func (g *latch) open() { g.once.Do(func() { close(g.ch) }) }
 
 // wait holds the calling beat until the latch opens. It gives up after a
-// long fake time, so that a worker that runs beat in the test's own
-// goroutine cannot leave every goroutine of the bubble blocked.
+// very long fake time (far longer than any test lets pass while it holds a
+// beat), so that a worker that runs beat in the test's own goroutine cannot
+// leave every goroutine of the bubble blocked.
 func (g *latch) wait() {
-	closedWithin(g.ch, 1000*iv)
+	closedWithin(g.ch, 1000*time.Hour)
+}
+
+// holdTime is how much fake time a test lets pass while Stop waits for a
+// beat that the test holds. No sleep and no give-up timer in Stop lasts that
+// long: a Stop that returns meanwhile did not wait for the worker.
+const holdTime = time.Hour
+
+// holdStep is the step in which holdTime passes; after each step the test
+// looks at its real-time budget.
+const holdStep = time.Minute
+
+// holdBudget is the real time holdTime may take to pass. A Stop that blocks
+// (on a channel, a WaitGroup) lets the 60 steps pass in microseconds; one
+// that polls (for ... { time.Sleep(time.Millisecond) }) wakes up 3.6 million
+// times in an hour of fake time and runs out of budget.
+const holdBudget = 3 * time.Second
+
+// realBudget returns a channel closed after d of real time. Call it outside
+// the bubble: its timer must run on the real clock.
+func realBudget(t *testing.T, d time.Duration) <-chan struct{} {
+	t.Helper()
+	ch := make(chan struct{})
+	timer := time.AfterFunc(d, func() { close(ch) })
+	t.Cleanup(func() { timer.Stop() })
+	return ch
+}
+
+// holdWhileStopping lets holdTime of fake time pass, in steps, while the
+// test holds a beat and Stop calls wait. It stops early when one of the calls
+// returns. It reports the fake time that passed and whether the real-time
+// budget ran out first.
+func holdWhileStopping(budget <-chan struct{}, calls ...*stopCall) (passed time.Duration, polled bool) {
+	for passed < holdTime {
+		for _, c := range calls {
+			if c.returned() {
+				return passed, false
+			}
+		}
+		if isClosed(budget) {
+			return passed, true
+		}
+		time.Sleep(holdStep)
+		passed += holdStep
+	}
+	return passed, false
+}
+
+// requireStillWaiting checks that no Stop call returned and the worker did
+// not end while the test held a beat for a long fake time.
+func requireStillWaiting(t *testing.T, w *daemon.Worker, passed time.Duration, polled bool, calls ...*stopCall) {
+	t.Helper()
+	require.Falsef(t, polled,
+		"while beat was held, Stop kept waking up: %v of fake time took more than %v of real time. "+
+			"Block until the worker has ended (<-done), do not poll with a short sleep", passed, holdBudget)
+	returned := 0
+	for _, c := range calls {
+		if c.returned() {
+			require.Nil(t, c.panicked, "Stop panicked")
+			returned++
+		}
+	}
+	if returned > 0 {
+		require.Failf(t, "Stop returned while a beat was still running",
+			"%d of %d Stop calls returned %v (fake time) after they were called, while the test still held a beat: "+
+				"Stop must wait until the worker's goroutine has ended, however long the running beat takes. "+
+				"Only asking the worker to end, sleeping, or giving up after a timeout is not waiting", returned, len(calls), passed)
+	}
+	require.Falsef(t, isClosed(w.Done()),
+		"Done was closed while a beat was still running (%v after Stop was called): close it when the worker's "+
+			"goroutine ends, not when Stop is called or gives up", passed)
 }
 
 // requireStopReturns waits for a Stop call to return, with time passing,
@@ -299,6 +372,7 @@ func TestStopIsPrompt(t *testing.T) {
 // open meanwhile and is closed when Stop returns.
 func TestStopWaitsForWorker(t *testing.T) {
 	harness.Setup(t)
+	budget := realBudget(t, holdBudget)
 	harness.Bubble(t, func(t *testing.T) {
 		gate := newLatch()
 		r := newRecorder(func(n int) {
@@ -323,12 +397,22 @@ func TestStopWaitsForWorker(t *testing.T) {
 		}
 		require.False(t, isClosed(w.Done()),
 			"Done was closed while beat(2) was still running: close it when the worker's goroutine ends, not when Stop is called")
+		// However long beat(2) runs, Stop goes on waiting. Meanwhile the
+		// worker's ticker has ticked again and again.
+		passed, polled := holdWhileStopping(budget, c)
+		requireStillWaiting(t, w, passed, polled, c)
 
 		gate.open() // beat(2) returns
 		require.Truef(t, c.within(10*iv), "Stop did not return after the running beat returned")
 		require.Nil(t, c.panicked, "Stop panicked")
 		require.True(t, c.ended, "Stop returned before Done was closed: Stop must wait until the worker has ended")
-		require.Equal(t, 2, r.count(), "no beat may start after Stop was called")
+		require.Zerof(t, c.elapsed-passed, "Stop returned %v after beat(2) returned: the worker must end as soon as the "+
+			"running beat returns, and Stop return with it", c.elapsed-passed)
+		time.Sleep(100 * iv)
+		require.Equalf(t, 2, r.count(),
+			"beat was called again after Stop was called, although Stop was called while beat(2) ran: when a beat "+
+				"returns, look whether the worker must end before waiting for the next tick (a tick that came while "+
+				"beat ran is already waiting in the ticker's channel, and select picks at random among ready cases)")
 	})
 }
 
@@ -416,6 +500,7 @@ func TestStopIsIdempotent(t *testing.T) {
 func TestStopFromManyGoroutines(t *testing.T) {
 	harness.Setup(t)
 	const callers = 8
+	budget := realBudget(t, holdBudget)
 	harness.Bubble(t, func(t *testing.T) {
 		gate := newLatch()
 		r := newRecorder(func(n int) {
@@ -450,6 +535,8 @@ func TestStopFromManyGoroutines(t *testing.T) {
 		require.Zerof(t, early,
 			"%d of %d Stop calls returned while beat(1) was still running: every call, not only the first, "+
 				"must wait until the worker has ended", early, callers)
+		passed, polled := holdWhileStopping(budget, calls...)
+		requireStillWaiting(t, w, passed, polled, calls...)
 
 		gate.open() // beat(1) returns, the worker ends
 		if !closedWithin(all, 10*iv) {
@@ -466,6 +553,7 @@ func TestStopFromManyGoroutines(t *testing.T) {
 			require.Nilf(t, c.panicked, "Stop call %d of %d, made at the same time as the others, panicked", i+1, callers)
 			require.Truef(t, c.ended, "Stop call %d of %d returned before Done was closed", i+1, callers)
 		}
+		time.Sleep(100 * iv)
 		require.Equal(t, 1, r.count(), "no beat may start after Stop was called")
 	})
 }
@@ -511,6 +599,52 @@ func TestContextCancelStopsWorker(t *testing.T) {
 			requireEndedFor(t, w, r, 3, "the context's deadline passed")
 		})
 	})
+	t.Run("cancelled while beats run", func(t *testing.T) {
+		// Many workers at once, so that a worker that lets a waiting tick win
+		// against the cancelled context (select picks at random among ready
+		// cases) is caught every time, not once in two.
+		const workers = 16
+		harness.Bubble(t, func(t *testing.T) {
+			gate := newLatch()
+			rs := make([]*recorder, workers)
+			ws := make([]*daemon.Worker, workers)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			for i := range workers {
+				rs[i] = newRecorder(func(n int) {
+					if n == 2 {
+						gate.wait() // beat(2) runs until the test opens the gate
+					}
+				})
+				ws[i], _ = begin(t, ctx, iv, rs[i])
+			}
+			t.Cleanup(gate.open) // runs before begin's cleanups
+			time.Sleep(2 * iv)
+			synctest.Wait()
+			cancel()
+			// The beats go on running; ticks come due meanwhile.
+			time.Sleep(10 * iv)
+			for i, w := range ws {
+				require.Falsef(t, isClosed(w.Done()),
+					"worker %d of %d: Done was closed while beat(2) was still running: a running beat is not "+
+						"interrupted, the worker ends when it returns", i+1, workers)
+			}
+			gate.open()
+			synctest.Wait()
+			for i, w := range ws {
+				require.Truef(t, isClosed(w.Done()),
+					"worker %d of %d: the context was cancelled while beat(2) ran; when beat(2) returned the worker "+
+						"must end at once (Done closed, no fake time passing)", i+1, workers)
+			}
+			time.Sleep(later)
+			for i, r := range rs {
+				require.Equalf(t, 2, r.count(),
+					"worker %d of %d called beat again after its context was cancelled during beat(2): when a beat "+
+						"returns, look whether the worker must end before taking the next tick (a tick that came due "+
+						"while beat ran is already waiting, and select picks at random among ready cases)", i+1, workers)
+			}
+		})
+	})
 	t.Run("already cancelled at Start", func(t *testing.T) {
 		harness.Bubble(t, func(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
@@ -520,4 +654,97 @@ func TestContextCancelStopsWorker(t *testing.T) {
 			requireEndedFor(t, w, r, 0, "the context was already cancelled when Start was called")
 		})
 	})
+}
+
+// TestWorkersAreIndependent: each worker has its own rhythm and its own
+// lifetime. Stopping one worker, or cancelling its context, does not end or
+// disturb another: a worker's state belongs in its Worker, not in
+// package-level variables.
+func TestWorkersAreIndependent(t *testing.T) {
+	harness.Setup(t)
+	harness.Bubble(t, func(t *testing.T) {
+		t0 := time.Now()
+		rStopped, rCancelled, rGoesOn := newRecorder(nil), newRecorder(nil), newRecorder(nil)
+		stopped, _ := begin(t, context.Background(), iv, rStopped)
+		cancelled, cancel := begin(t, context.Background(), 2*iv, rCancelled)
+		goesOn, _ := begin(t, context.Background(), 3*iv, rGoesOn)
+
+		time.Sleep(6*iv + iv/2)
+		requireOnTime(t, rStopped, 6, iv, "the first of three workers")
+		requireOnTime(t, rCancelled, 3, 2*iv, "the second of three workers")
+		requireOnTime(t, rGoesOn, 2, 3*iv, "the third of three workers")
+
+		requireStopReturns(t, newStop().start(stopped), "Stop of the first worker")
+		cancel()
+		require.True(t, isClosed(stopped.Done()), "the first worker was stopped, but its Done is not closed")
+		require.True(t, closedWithin(cancelled.Done(), 2*iv), "the second worker's context was cancelled, but its Done is not closed")
+		require.False(t, isClosed(goesOn.Done()),
+			"stopping the first worker and cancelling the second one's context ended the third worker too: "+
+				"each Worker needs its own channels and context, not package-level ones")
+
+		time.Sleep(time.Until(t0.Add(12*iv + iv/2))) // the third worker's beat(4) was due at 12 intervals
+		requireOnTime(t, rGoesOn, 4, 3*iv,
+			"the third of three workers, after the first was stopped and the second cancelled: it must go on at its own rhythm")
+		require.Equal(t, 6, rStopped.count(), "the stopped worker called beat again")
+		require.Equal(t, 3, rCancelled.count(), "the cancelled worker called beat again")
+	})
+}
+
+// TestStopRacesWithEnd runs on the real scheduler, not in a bubble: Stop,
+// Stop again, the context's cancel and Done are called at the same moment
+// from different goroutines, round after round, with several GOMAXPROCS
+// values. Every Stop returns with Done closed, and the race detector sees
+// every read and write the worker makes as it ends, at the same time as
+// Stop's and Done's (synctest.Wait would order them and hide a race).
+func TestStopRacesWithEnd(t *testing.T) {
+	harness.Setup(t)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	const rounds = 150
+	for _, procs := range []int{1, 2, 4} {
+		runtime.GOMAXPROCS(procs)
+		for round := range rounds {
+			ctx, cancel := context.WithCancel(context.Background())
+			var stopped atomic.Bool
+			var late atomic.Int32
+			w := daemon.Start(ctx, 50*time.Microsecond, func(int) {
+				if stopped.Load() {
+					late.Add(1)
+				}
+			})
+			require.NotNil(t, w.Done(), "Done returned nil: it must return the channel that is closed when the worker ends")
+			var notEnded atomic.Int32
+			finished := make(chan struct{})
+			go func() {
+				defer close(finished)
+				harness.Together(4, func(i int) {
+					switch i {
+					case 0:
+						cancel()
+					case 1, 2:
+						w.Stop()
+						if !isClosed(w.Done()) {
+							notEnded.Add(1)
+						}
+						stopped.Store(true)
+					case 3:
+						<-w.Done()
+					}
+				})
+			}()
+			select {
+			case <-finished:
+			case <-time.After(5 * time.Second):
+				require.FailNowf(t, "Stop or Done blocked",
+					"GOMAXPROCS=%d, round %d: cancel, two Stops and a receive from Done ran at the same moment, and "+
+						"5 s later (real time) they had not all returned: every Stop must return once the worker "+
+						"has ended, whoever ended it", procs, round)
+			}
+			cancel()
+			require.Zerof(t, notEnded.Load(),
+				"GOMAXPROCS=%d, round %d: Stop returned before Done was closed, while cancel and another Stop ran "+
+					"at the same time", procs, round)
+			require.Zerof(t, late.Load(),
+				"GOMAXPROCS=%d, round %d: beat was called after Stop had returned", procs, round)
+		}
+	}
 }

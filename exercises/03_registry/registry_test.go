@@ -31,6 +31,28 @@ import (
 // the test straight away instead of hanging it.
 const patience = 10 * time.Second
 
+// holdTime is how much fake time a test lets pass while Wait waits for a
+// worker that the test holds inside f, in holdStep steps. A Wait that blocks
+// (on a channel) lets it pass in microseconds; a Wait that polls
+// (for w.Alive() { time.Sleep(time.Millisecond) }) wakes up 3.6 million
+// times in an hour of fake time and runs out of holdBudget, the real time
+// the test allows.
+const (
+	holdTime   = time.Hour
+	holdStep   = time.Minute
+	holdBudget = 3 * time.Second
+)
+
+// realBudget returns a channel closed after d of real time. Call it outside
+// the bubble: its timer must run on the real clock.
+func realBudget(t *testing.T, d time.Duration) <-chan struct{} {
+	t.Helper()
+	ch := make(chan struct{})
+	timer := time.AfterFunc(d, func() { close(ch) })
+	t.Cleanup(func() { timer.Stop() })
+	return ch
+}
+
 // gate holds worker functions inside f until the test opens it.
 type gate struct {
 	open chan struct{}
@@ -241,6 +263,7 @@ func TestFinishedIsNotAlive(t *testing.T) {
 	harness.Setup(t)
 	const finished = "after f returned: a finished worker is not alive"
 	t.Run("Wait returns when the worker is gone", func(t *testing.T) {
+		budget := realBudget(t, holdBudget)
 		harness.Bubble(t, func(t *testing.T) {
 			r := registry.New()
 			g := newGate(t)
@@ -254,7 +277,26 @@ func TestFinishedIsNotAlive(t *testing.T) {
 				require.FailNowf(t, "Wait did not wait", "Wait returned (%v) while f was still running", err)
 			default:
 			}
-			requireAlive(t, r, w, true, "while its f runs")
+			// However long f runs, Wait goes on waiting, and without
+			// waking up again and again.
+			var passed time.Duration
+			for passed < holdTime && len(waited) == 0 {
+				if isDone(budget) {
+					require.FailNowf(t, "Wait polls",
+						"while f ran, Wait kept waking up: %v of fake time took more than %v of real time. "+
+							"Block until the worker has finished (receive from a channel its goroutine closes), "+
+							"do not poll Alive with a short sleep", passed, holdBudget)
+				}
+				time.Sleep(holdStep)
+				passed += holdStep
+			}
+			select {
+			case err := <-waited:
+				require.FailNowf(t, "Wait did not wait",
+					"Wait returned (%v) %v (fake time) after it was called, while f was still running", err, passed)
+			default:
+			}
+			requireAlive(t, r, w, true, "while its f runs, an hour after Wait was called")
 
 			g.Open()
 			select {
@@ -514,6 +556,34 @@ func TestCurrent(t *testing.T) {
 			}
 		})
 	})
+	t.Run("a worker named with the empty string", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			// Any string is a valid name, "" too: it must not stand for "no worker".
+			r := registry.New()
+			g := newGate(t)
+			type answer struct {
+				name string
+				ok   bool
+			}
+			seen := make(chan answer, 1)
+			w, err := r.Go("", func(ctx context.Context) {
+				name, ok := registry.Current(ctx)
+				seen <- answer{name, ok}
+				g.f(ctx)
+			})
+			require.NoError(t, err, `Go(""): any string is a valid name, the empty one too`)
+			synctest.Wait()
+			got := <-seen
+			require.Truef(t, got.ok && got.name == "",
+				`inside the worker named "", Current(ctx) returned (%q, %v); it must return ("", true): `+
+					`the empty name is a name, "ok" must say whether ctx belongs to a worker, not whether the name is empty`,
+				got.name, got.ok)
+			requireAlive(t, r, w, true, "while its f runs")
+			requireLive(t, r, []string{""}, `while the worker named "" runs`)
+			_, err = r.Go("", g.f)
+			require.ErrorIs(t, err, registry.ErrDuplicateName, `Go("") while a worker named "" is alive`)
+		})
+	})
 	t.Run("other contexts", func(t *testing.T) {
 		for _, ctx := range []context.Context{context.Background(), context.TODO()} {
 			name, ok := registry.Current(ctx)
@@ -713,6 +783,16 @@ func TestConcurrentBookkeeping(t *testing.T) {
 	require.Empty(t, r.Enumerate(), "every worker has finished and was waited for: Enumerate must list nothing")
 }
 
+// isDone reports, without waiting, whether ch is closed.
+func isDone(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
+}
+
 // problems collects failures found in goroutines other than the test's own
 // (which must not call t.FailNow), to be reported afterwards. Only the
 // first few are kept.
@@ -739,5 +819,145 @@ func (p *problems) requireNone(t *testing.T) {
 	if len(p.list) > 0 {
 		require.Failf(t, "wrong bookkeeping under concurrency",
 			"%d problem(s), first ones:\n  %s", len(p.list)+p.more, strings.Join(p.list, "\n  "))
+	}
+}
+
+// TestAnswersAgreeWhileWorkersExit runs on the real scheduler, round after
+// round, with several GOMAXPROCS values: readers call Alive, Lookup,
+// Enumerate and ActiveCount over and over while the workers they look at
+// exit. A worker goes from running to finished once and never back, so once
+// any answer has said "gone", every later answer of the same reader must say
+// so too, and the number of live workers a reader sees can only go down.
+// This holds only if a worker's exit changes all the bookkeeping in one
+// critical section, and every accessor reads it under the same lock. The race
+// detector sees the accessors run at the same time as the exits (no
+// synctest.Wait orders them here).
+func TestAnswersAgreeWhileWorkersExit(t *testing.T) {
+	harness.Setup(t)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	const (
+		rounds  = 60
+		workers = 3
+		readers = 3
+	)
+	var probs problems
+	for _, procs := range []int{1, 2, 4} {
+		runtime.GOMAXPROCS(procs)
+		for round := range rounds {
+			r := registry.New()
+			release := make(chan struct{})
+			ws := make([]*registry.Worker, workers)
+			for i := range ws {
+				w, err := r.Go(fmt.Sprintf("w%d", i), func(context.Context) { <-release })
+				require.NoErrorf(t, err, "Go(%q) on a registry with no live worker of that name", fmt.Sprintf("w%d", i))
+				ws[i] = w
+			}
+			allGone := make(chan struct{})
+			var looking sync.WaitGroup
+			looking.Add(readers)
+			harness.Together(readers+1, func(i int) {
+				if i == readers { // the releaser
+					looking.Wait()
+					close(release)
+					for _, w := range ws {
+						if err := w.Wait(); err != nil {
+							probs.add("Wait on a started worker returned %v", err)
+						}
+					}
+					close(allGone)
+					return
+				}
+				gone := make([]string, workers) // per worker: the answer that first said "gone"
+				most, mostWhat := workers, "the start"
+				seeCount := func(n int, what string) {
+					if n > most {
+						probs.add("GOMAXPROCS=%d, round %d: %s saw %d live workers after %s had seen %d: "+
+							"no worker starts meanwhile, so the number can only go down", procs, round, what, n, mostWhat, most)
+					}
+					most, mostWhat = min(most, n), what
+				}
+				see := func(k int, present bool, what string) {
+					switch {
+					case !present && gone[k] == "":
+						gone[k] = what
+					case present && gone[k] != "":
+						probs.add("GOMAXPROCS=%d, round %d: worker %q: %s said it was gone, and then %s said it was alive: "+
+							"a worker's exit must change Alive, Lookup, Enumerate and ActiveCount in one critical section",
+							procs, round, ws[k].Name(), gone[k], what)
+					}
+				}
+				for pass := 0; ; pass++ {
+					if pass == 1 {
+						looking.Done()
+					}
+					last := isDone(allGone)
+					for k, w := range ws {
+						see(k, w.Alive(), "Alive()")
+						got, ok := r.Lookup(w.Name())
+						see(k, ok && got == w, fmt.Sprintf("Lookup(%q)", w.Name()))
+					}
+					list := r.Enumerate()
+					seeCount(len(list), "Enumerate()")
+					for k, w := range ws {
+						see(k, slices.Contains(list, w.Name()), "Enumerate()")
+					}
+					seeCount(r.ActiveCount(), "ActiveCount()")
+					if last {
+						if most != 0 {
+							probs.add("GOMAXPROCS=%d, round %d: every Wait had returned, and %s still saw %d live workers",
+								procs, round, mostWhat, most)
+						}
+						return
+					}
+					if pass == 0 {
+						continue
+					}
+					runtime.Gosched()
+				}
+			})
+			probs.requireNone(t)
+		}
+	}
+}
+
+// TestOneLiveWorkerPerName runs on the real scheduler: many goroutines call
+// Go with the same name at the same moment, round after round, with several
+// GOMAXPROCS values. Exactly one of them may succeed: checking that the name
+// is free and taking it must be one critical section.
+func TestOneLiveWorkerPerName(t *testing.T) {
+	harness.Setup(t)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	const (
+		rounds   = 100
+		starters = 6
+	)
+	for _, procs := range []int{1, 2, 4} {
+		runtime.GOMAXPROCS(procs)
+		for round := range rounds {
+			r := registry.New()
+			release := make(chan struct{})
+			ws := make([]*registry.Worker, starters)
+			errs := make([]error, starters)
+			harness.Together(starters, func(i int) {
+				ws[i], errs[i] = r.Go("same", func(context.Context) { <-release })
+			})
+			close(release)
+			ok := 0
+			for i, err := range errs {
+				if err == nil {
+					ok++
+					if werr := ws[i].Wait(); werr != nil {
+						require.FailNowf(t, "Wait failed", "Wait on a started worker returned %v", werr)
+					}
+					continue
+				}
+				require.ErrorIsf(t, err, registry.ErrDuplicateName,
+					"GOMAXPROCS=%d, round %d: Go(\"same\") while another \"same\" was starting", procs, round)
+			}
+			require.Equalf(t, 1, ok,
+				"GOMAXPROCS=%d, round %d: %d goroutines called Go(\"same\") at the same moment and %d succeeded: "+
+					"exactly one may. Checking that the name is free and registering the worker must happen "+
+					"under one lock, in one critical section", procs, round, starters, ok)
+		}
 	}
 }

@@ -3,6 +3,10 @@ package runner_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -206,6 +210,56 @@ func launch(t *testing.T, th *runner.Thread, j *job) {
 		"Run was not called after Start: Start must call the Run of the Runnable given to New, in a new goroutine")
 }
 
+// runnerPkg is the import path of the exercise, followed by the dot that
+// starts a function name (so that the test package, 04_runner_test, does not
+// match).
+const runnerPkg = "github.com/concurrency-kit/kit/exercises/04_runner."
+
+// runnerGoroutines counts the goroutines that run the exercise's code (a
+// frame of package runner in their stack, or created by one), and returns
+// the first one's stack for the failure message. The test goroutine that
+// calls it runs no runner code at that moment.
+func runnerGoroutines() (int, string) {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	count, first := 0, ""
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		for _, line := range strings.Split(g, "\n") {
+			if strings.HasPrefix(strings.TrimPrefix(line, "created by "), runnerPkg) {
+				count++
+				if first == "" {
+					first = g
+				}
+				break
+			}
+		}
+	}
+	return count, first
+}
+
+// requireNothingLeftBehind checks, with the bubble settled, that a call
+// that gave up left no goroutine of its own behind: the goroutines of package
+// runner are the ones there were before the call (the Thread's own).
+func requireNothingLeftBehind(t *testing.T, before int, what string) {
+	t.Helper()
+	synctest.Wait()
+	after, stack := runnerGoroutines()
+	if after > before {
+		require.Failf(t, "goroutines left behind",
+			"after %s gave up, %d goroutine(s) of package runner were left behind, still waiting for Run "+
+				"(there were %d before the call, now %d). Giving up must leave nothing running: wait in the "+
+				"caller's own goroutine, with a select on the done channel and a timer (or ctx.Done()), "+
+				"instead of starting a goroutine that calls Join. One of them:\n%s", what, after-before, before, after, stack)
+	}
+}
+
 func joinTimeout(th *runner.Thread, d time.Duration) *call[bool] {
 	return async(func() bool { return th.JoinTimeout(d) })
 }
@@ -371,6 +425,41 @@ func TestIsAlive(t *testing.T) {
 			require.False(t, th.IsAlive(), "IsAlive after Join")
 		})
 	})
+	t.Run("false right after a Join returns", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			// Each joiner looks at IsAlive the moment its Join returns, with
+			// no synctest.Wait in between: the race detector then sees
+			// whether the Thread's bookkeeping was complete before Join let
+			// the joiner go, or is still being written by the Thread's
+			// goroutine.
+			type seen struct {
+				how   string
+				alive bool
+			}
+			w := newWorld(t)
+			for round := range 20 {
+				j := w.gate()
+				th := w.thread(j)
+				launch(t, th, j)
+				ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+				joins := []*call[seen]{
+					async(func() seen { _ = th.Join(); return seen{"Join", th.IsAlive()} }),
+					async(func() seen { th.JoinTimeout(time.Hour); return seen{"JoinTimeout(1h)", th.IsAlive()} }),
+					async(func() seen { _ = th.JoinContext(ctx); return seen{"JoinContext", th.IsAlive()} }),
+				}
+				synctest.Wait()
+				j.open()
+				for _, c := range joins {
+					require.Truef(t, eventually(c.returned), "round %d: a join did not return after Run returned", round)
+					require.Falsef(t, c.out.val.alive,
+						"round %d: IsAlive was true right after %s returned: Run has returned, so the Thread is "+
+							"finished; record that before waking the joiners (or derive IsAlive from the same done "+
+							"channel they wait on)", round, c.out.val.how)
+				}
+				cancel()
+			}
+		})
+	})
 	t.Run("true as soon as Start returns", func(t *testing.T) {
 		harness.Bubble(t, func(t *testing.T) {
 			// The check runs right after Start returns, in the same goroutine,
@@ -493,6 +582,7 @@ func TestJoinTimeout(t *testing.T) {
 			j := w.gate()
 			th := w.thread(j)
 			launch(t, th, j)
+			before, _ := runnerGoroutines()
 			jt := joinTimeout(th, d)
 			require.True(t, eventually(jt.returned),
 				"JoinTimeout(5s) was still waiting 10s later while Run kept running: the timeout is ignored")
@@ -500,6 +590,26 @@ func TestJoinTimeout(t *testing.T) {
 			require.Equal(t, d, jt.out.elapsed, "JoinTimeout(5s) must give up exactly 5s after the call, not earlier and not later")
 			require.True(t, th.IsAlive(), "giving up must not stop the Thread: Run is still running")
 			require.EqualValues(t, 0, j.returned.Load(), "Run must go on running after JoinTimeout gave up")
+			requireNothingLeftBehind(t, before, "JoinTimeout(5s)")
+		}},
+		{"a thousand timed-out joins leave nothing behind", func(t *testing.T, w *world) {
+			j := w.gate()
+			th := w.thread(j)
+			launch(t, th, j)
+			before, _ := runnerGoroutines()
+			const joins = 1000
+			var gaveUp atomic.Int32
+			all := async(func() struct{} {
+				harness.Together(joins, func(int) {
+					if !th.JoinTimeout(time.Second) {
+						gaveUp.Add(1)
+					}
+				})
+				return struct{}{}
+			})
+			require.True(t, eventually(all.returned), "%d JoinTimeout(1s) calls were still waiting 10s later", joins)
+			require.EqualValues(t, joins, gaveUp.Load(), "every JoinTimeout(1s) must give up while Run keeps running")
+			requireNothingLeftBehind(t, before, fmt.Sprintf("%d calls of JoinTimeout(1s)", joins))
 		}},
 		{"returns true as soon as Run returns", func(t *testing.T, w *world) {
 			j := w.worker(2 * time.Second)
@@ -511,6 +621,22 @@ func TestJoinTimeout(t *testing.T) {
 			require.GreaterOrEqual(t, jt.out.elapsed, 2*time.Second, "JoinTimeout returned before Run did")
 			require.LessOrEqual(t, jt.out.elapsed, 2*time.Second+slack,
 				"JoinTimeout(5s) must return when Run returns (after 2s), not sleep out its whole timeout")
+		}},
+		{"is woken by the end of Run", func(t *testing.T, w *world) {
+			j := w.gate()
+			th := w.thread(j)
+			launch(t, th, j)
+			jt := joinTimeout(th, time.Hour)
+			time.Sleep(2*time.Second + 3*time.Millisecond + 7) // an odd moment, no multiple of any polling step
+			synctest.Wait()
+			require.False(t, jt.returned(), "JoinTimeout(1h) returned (%v) while Run was still running", jt.out.val)
+			j.open()
+			synctest.Wait() // no time passes: only Run's end can have woken JoinTimeout
+			require.True(t, jt.returned(),
+				"JoinTimeout(1h) was still waiting right after Run returned, with no time passing: it must be woken "+
+					"by the end of Run (a select on the done channel and a timer), not poll with time.Sleep")
+			require.True(t, jt.out.val, "Run returned within JoinTimeout's hour: JoinTimeout must return true")
+			require.False(t, th.IsAlive(), "IsAlive right after JoinTimeout returned true")
 		}},
 		{"returns true at once when Run has already returned", func(t *testing.T, w *world) {
 			j := w.worker(time.Second)
@@ -593,6 +719,33 @@ func TestJoinContext(t *testing.T) {
 			require.ErrorIs(t, jc.out.val, context.Canceled, "JoinContext must return ctx.Err()")
 			require.LessOrEqual(t, jc.out.elapsed, 2*time.Second+slack, "JoinContext must stop when ctx is cancelled")
 			require.True(t, th.IsAlive(), "giving up must not stop the Thread")
+		}},
+		{"leaves nothing behind when it gives up", func(t *testing.T, w *world) {
+			j := w.gate()
+			th := w.thread(j)
+			launch(t, th, j)
+			before, _ := runnerGoroutines()
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			defer cancel()
+			jc := joinContext(th, ctx)
+			require.True(t, eventually(jc.returned), "JoinContext was still waiting 10s after its context's 1s deadline")
+			require.ErrorIs(t, jc.out.val, context.DeadlineExceeded, "JoinContext must return ctx.Err()")
+			requireNothingLeftBehind(t, before, "JoinContext")
+		}},
+		{"is woken by the end of Run", func(t *testing.T, w *world) {
+			j := w.gate()
+			th := w.thread(j)
+			launch(t, th, j)
+			jc := joinContext(th, context.Background())
+			time.Sleep(2*time.Second + 3*time.Millisecond + 7) // an odd moment, no multiple of any polling step
+			synctest.Wait()
+			require.False(t, jc.returned(), "JoinContext returned (%v) while Run was still running", jc.out.val)
+			j.open()
+			synctest.Wait() // no time passes: only Run's end can have woken JoinContext
+			require.True(t, jc.returned(),
+				"JoinContext was still waiting right after Run returned, with no time passing: it must be woken "+
+					"by the end of Run (a select on the done channel and ctx.Done()), not poll with time.Sleep")
+			require.NoError(t, jc.out.val, "JoinContext after Run returned")
 		}},
 		{"stops at ctx's deadline", func(t *testing.T, w *world) {
 			j := w.gate()
@@ -707,4 +860,120 @@ func TestEmbedding(t *testing.T) {
 			require.Equal(t, 1, calls, "runner.Func(f).Run() must call f once")
 		})
 	})
+}
+
+// TestAccessorsWhileThreadStartsAndEnds runs on the real scheduler, not in a
+// bubble, round after round with several GOMAXPROCS values: one goroutine
+// starts a Thread whose Run is short, while others call IsAlive, Join and
+// JoinTimeout at the same moment. IsAlive goes from false to true to false
+// once and never back; a join that reports Run finished is followed by
+// IsAlive false. The race detector sees every read the accessors make at the
+// same time as the Thread's goroutine writes its state.
+func TestAccessorsWhileThreadStartsAndEnds(t *testing.T) {
+	harness.Setup(t)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	const rounds = 100
+	var mu sync.Mutex
+	var problems []string
+	report := func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(problems) < 5 {
+			problems = append(problems, fmt.Sprintf(format, args...))
+		}
+	}
+	// First one Thread on its own, so that an unfinished Thread fails here
+	// at once instead of keeping the goroutines below busy.
+	first := runner.New(runner.Func(func() {}))
+	require.NoError(t, first.Start(), "Start on a new Thread")
+	require.NoError(t, first.Join(), "Join on a started Thread")
+	require.True(t, first.JoinTimeout(time.Second), "JoinTimeout(1s) on a Thread whose Run has returned")
+	budget := time.After(5 * time.Second) // for all the rounds; they need a fraction of it
+	for _, procs := range []int{1, 2, 4} {
+		runtime.GOMAXPROCS(procs)
+		for round := range rounds {
+			var ran atomic.Int32
+			th := runner.New(runner.Func(func() {
+				ran.Add(1)
+				runtime.Gosched()
+			}))
+			finished := make(chan struct{})
+			go func() {
+				defer close(finished)
+				harness.Together(4, func(i int) {
+					switch i {
+					case 0:
+						if err := th.Start(); err != nil {
+							report("GOMAXPROCS=%d, round %d: Start on a new Thread returned %v", procs, round, err)
+						}
+					case 1: // IsAlive: false*, true*, false* and never back
+						sawAlive, sawEnd := false, false
+						for range 2000 {
+							alive := th.IsAlive()
+							switch {
+							case alive && sawEnd:
+								report("GOMAXPROCS=%d, round %d: IsAlive was true, then false, then true again: "+
+									"a Thread never goes back to an earlier phase", procs, round)
+								return
+							case alive:
+								sawAlive = true
+							case sawAlive:
+								sawEnd = true
+							}
+							if sawEnd && th.JoinTimeout(0) {
+								return
+							}
+							runtime.Gosched()
+						}
+					case 2: // Join, retried until the Thread has been started
+						for try := 0; ; try++ {
+							if try == 100000 {
+								report("GOMAXPROCS=%d, round %d: Join kept returning ErrNotStarted after Start", procs, round)
+								return
+							}
+							err := th.Join()
+							if err == nil {
+								break
+							}
+							if !errors.Is(err, runner.ErrNotStarted) {
+								report("GOMAXPROCS=%d, round %d: Join returned %v", procs, round, err)
+								return
+							}
+							runtime.Gosched()
+						}
+						if th.IsAlive() {
+							report("GOMAXPROCS=%d, round %d: IsAlive was true right after Join returned nil", procs, round)
+						}
+						if ran.Load() != 1 {
+							report("GOMAXPROCS=%d, round %d: Join returned nil, but Run had been called %d times", procs, round, ran.Load())
+						}
+					case 3: // JoinTimeout, retried until it reports Run finished
+						for try := 0; !th.JoinTimeout(time.Second); try++ {
+							if try == 100000 {
+								report("GOMAXPROCS=%d, round %d: JoinTimeout(1s) kept returning false after Start", procs, round)
+								return
+							}
+							runtime.Gosched()
+						}
+						if th.IsAlive() {
+							report("GOMAXPROCS=%d, round %d: IsAlive was true right after JoinTimeout returned true", procs, round)
+						}
+					}
+				})
+			}()
+			select {
+			case <-finished:
+			case <-budget:
+				require.FailNowf(t, "joins too slow",
+					"GOMAXPROCS=%d, round %d of %d: Start, IsAlive, Join and JoinTimeout(1s) ran at the same moment on "+
+						"Thread after Thread whose Run returns at once, and after 5 s (real time) they had not all "+
+						"returned: a join must return as soon as Run returns, not wait out its timeout or poll",
+					procs, round, rounds)
+			}
+			mu.Lock()
+			got := slices.Clone(problems)
+			mu.Unlock()
+			require.Emptyf(t, got, "%d problem(s):\n  %s", len(got), strings.Join(got, "\n  "))
+		}
+	}
 }

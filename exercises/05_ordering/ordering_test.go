@@ -54,7 +54,72 @@ const (
 	// realLimit bounds every real-time wait of TestUnderRealScheduler. A
 	// correct solution needs a few milliseconds.
 	realLimit = 3 * time.Second
+	// lastHold is how much fake time TestReturnsAfterLastStep lets pass, in
+	// lastHoldStep steps, while it holds the last step: no sleep standing in
+	// for a wait lasts that long. lastHoldBudget is the real time it may
+	// take, for all its cases together: a function that waits by blocking
+	// lets it pass in microseconds, one that polls with a short sleep wakes
+	// up millions of times and runs out of budget.
+	lastHold       = time.Hour
+	lastHoldStep   = time.Minute
+	lastHoldBudget = 3 * time.Second
 )
+
+// orderingPkg is the import path of the exercise, followed by the dot that
+// starts a function name (so that the test package does not match).
+const orderingPkg = "github.com/concurrency-kit/kit/exercises/05_ordering."
+
+// runsCodeOf reports whether the goroutine whose stack trace is g has a
+// frame of a function whose name starts with pkg, or was created by one.
+func runsCodeOf(g, pkg string) bool {
+	for _, line := range strings.Split(g, "\n") {
+		if strings.HasPrefix(strings.TrimPrefix(line, "created by "), pkg) {
+			return true
+		}
+	}
+	return false
+}
+
+// waitingGoroutines returns the stacks of the goroutines that run the
+// exercise's code (a frame of package ordering) and that are waiting for
+// something (a channel, a lock, a timer), not running or about to run.
+func waitingGoroutines() []string {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	var waiting []string
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		if !runsCodeOf(g, orderingPkg) {
+			continue
+		}
+		open, close := strings.Index(g, "["), strings.Index(g, "]")
+		if open < 0 || close < open {
+			continue
+		}
+		status := g[open+1 : close]
+		if strings.HasPrefix(status, "running") || strings.HasPrefix(status, "runnable") {
+			continue // ending, or about to
+		}
+		waiting = append(waiting, g)
+	}
+	return waiting
+}
+
+// realBudget returns a channel closed after d of real time. Call it outside
+// the bubble: its timer must run on the real clock.
+func realBudget(t *testing.T, d time.Duration) <-chan struct{} {
+	t.Helper()
+	ch := make(chan struct{})
+	timer := time.AfterFunc(d, func() { close(ch) })
+	t.Cleanup(func() { timer.Stop() })
+	return ch
+}
 
 // bubble runs f in a synctest bubble (harness.Bubble). A bubble cannot end
 // while one of its goroutines is blocked forever: synctest then panics with
@@ -342,7 +407,7 @@ func TestPingPongAlternates(t *testing.T) {
 // one returned.
 func TestRoundsRunStepsInOrder(t *testing.T) {
 	harness.Setup(t)
-	for _, c := range []struct{ steps, rounds int }{{2, 1}, {3, 1}, {3, 4}, {5, 20}, {2, 50}} {
+	for _, c := range []struct{ steps, rounds int }{{2, 1}, {3, 1}, {3, 4}, {5, 20}, {2, 50}, {100, 2}} {
 		sub := roundsOf(c.steps, c.rounds)
 		t.Run(sub.name, func(t *testing.T) {
 			bubble(t, func(t *testing.T) { requireStrictOrder(t, sub) })
@@ -462,7 +527,8 @@ func TestHandOffNeedsNoTime(t *testing.T) {
 // step of the last round is still running, and returns as soon as it has.
 func TestReturnsAfterLastStep(t *testing.T) {
 	harness.Setup(t)
-	for _, sub := range []subject{pingPong(1), pingPong(4), roundsOf(3, 1), roundsOf(3, 4), roundsOf(1, 3)} {
+	budget := realBudget(t, lastHoldBudget) // for all the cases together
+	for _, sub := range []subject{pingPong(1), pingPong(4), roundsOf(3, 1), roundsOf(3, 4), roundsOf(1, 3), roundsOf(40, 2)} {
 		t.Run(sub.name, func(t *testing.T) {
 			bubble(t, func(t *testing.T) {
 				last := turn{sub.steps - 1, sub.rounds - 1}
@@ -477,7 +543,11 @@ func TestReturnsAfterLastStep(t *testing.T) {
 						}
 					}
 				}
-				done := start(func() { sub.run(steps) })
+				var leftBehind []string // goroutines still waiting the moment the function returned
+				done := start(func() {
+					sub.run(steps)
+					leftBehind = waitingGoroutines()
+				})
 				gateOpen := false
 				defer func() {
 					if !gateOpen {
@@ -500,10 +570,36 @@ func TestReturnsAfterLastStep(t *testing.T) {
 					"%s returned while its last step, %s, was still running. Return only after the last "+
 						"step of the last round has returned (wait for the goroutine that runs it)",
 					sub.name, sub.call(last))
+				// However long the last step runs, the function goes on
+				// waiting for it, and without waking up again and again.
+				var held time.Duration
+				for held < lastHold && !returned(done) {
+					if returned(budget) {
+						require.Failf(t, "polling",
+							"%s kept waking up while its last step, %s, ran: %v of fake time took more than %v "+
+								"of real time. Wait by blocking (wg.Wait(), a channel receive), not by polling "+
+								"with a short sleep", sub.name, sub.call(last), held, lastHoldBudget)
+						return
+					}
+					time.Sleep(lastHoldStep)
+					held += lastHoldStep
+				}
+				require.Falsef(t, returned(done),
+					"%s returned %v (fake time) after its last step, %s, began, while that step was still "+
+						"running: sleeping is not waiting. Return only after the last step has returned "+
+						"(wait for the goroutines with a sync.WaitGroup or a channel)",
+					sub.name, held, sub.call(last))
 
 				close(gate)
 				gateOpen = true
 				requireReturns(t, sub, done)
+				if len(leftBehind) > 0 {
+					require.Failf(t, "goroutines still there",
+						"the moment %s returned, %d goroutine(s) it started were still waiting for something: "+
+							"it must return only after every goroutine it started has ended (wait for all of "+
+							"them, not only for the last step). The first one:\n%s",
+						sub.name, len(leftBehind), leftBehind[0])
+				}
 			})
 		})
 	}
@@ -582,7 +678,7 @@ func TestUnderRealScheduler(t *testing.T) {
 		ok := t.Run(fmt.Sprintf("GOMAXPROCS=%d", procs), func(t *testing.T) {
 			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 			for range 3 {
-				for _, sub := range []subject{pingPong(50), roundsOf(3, 50)} {
+				for _, sub := range []subject{pingPong(50), roundsOf(3, 50), roundsOf(1, 20), roundsOf(8, 10)} {
 					requireRealOrder(t, sub)
 				}
 			}

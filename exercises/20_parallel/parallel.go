@@ -7,7 +7,7 @@ package parallel
 import (
 	"context"
 	"errors"
-	"os/exec"
+	"io"
 	"time"
 )
 
@@ -22,8 +22,10 @@ var ErrClosed = errors.New("parallel: pool closed")
 // once. It wraps around on overflow like any int64 addition (and wrapping
 // addition does not care about the order, so any split gives the same sum).
 //
-//   - parts <= 0 means runtime.GOMAXPROCS(0): one part per thread that can
-//     run Go code at the same time.
+//   - parts <= 0 means runtime.GOMAXPROCS(0), read when Sum is called: one
+//     part per thread that can run Go code at the same time. (Not
+//     runtime.NumCPU: GOMAXPROCS can be set lower or higher than the number
+//     of cores.)
 //   - The indexes 0..n-1 are cut into k = min(parts, n) contiguous ranges,
 //     as equal as possible: the sizes differ by at most one (n = 10, parts =
 //     4 gives 0-2, 3-5, 6-7, 8-9). Every index is in exactly one range, also
@@ -47,6 +49,33 @@ func Sum(n int, parts int, f func(i int) int64) int64 {
 // before it kills the ones still running. The tests change it.
 var KillAfter = 5 * time.Second
 
+// Worker is a worker process that has been started, with a pipe on its
+// standard input and one on its standard output: what Python's
+// subprocess.Popen(cmd, stdin=PIPE, stdout=PIPE) gives you. NewPool gets its
+// workers from a start function that returns a new one per call. The tests
+// start real processes (the test binary again, through os/exec; see TestMain
+// in parallel_test.go) and hand them to the pool behind this interface; some
+// tests hand it in-memory workers instead. Either way, the pool must manage
+// them as processes: feed them, read their replies, stop them, wait for them.
+type Worker interface {
+	// Stdin returns the write end of the pipe on the worker's standard
+	// input (the same one every call). Write requests to it. Closing it
+	// ends the worker's input, which is its cue to exit.
+	Stdin() io.WriteCloser
+	// Stdout returns the read end of the pipe on the worker's standard
+	// output (the same one every call): its replies, one per line.
+	Stdout() io.Reader
+	// Wait waits for the process to exit and releases it (until then an
+	// exited child stays behind as a zombie). It returns nil when the
+	// process exited with status 0, and an error otherwise. Wait closes the
+	// read end of Stdout, so call it after the last read. Call it exactly
+	// once per worker.
+	Wait() error
+	// Kill kills the process at once (Wait must still be called). It may be
+	// called while another goroutine is in Wait.
+	Kill() error
+}
+
 // Pool is a fixed set of worker processes. A worker reads one request per
 // line on its standard input and writes one reply per line on its standard
 // output, in order. A Pool is safe for use by many goroutines at once.
@@ -55,16 +84,15 @@ type Pool struct {
 }
 
 // NewPool starts size worker processes (size <= 0 means
-// runtime.GOMAXPROCS(0)). It calls command once per worker to get a fresh,
-// unstarted *exec.Cmd, connects a pipe to its standard input and one to its
-// standard output (leave Stderr and everything else as command set them),
-// and starts it.
+// runtime.GOMAXPROCS(0), read when NewPool is called) by calling start once
+// per worker.
 //
-// If a worker fails to start, NewPool stops the workers it already started
-// (as Close does: it closes their stdin and waits for them) and returns the
-// error and a nil Pool. No child process is left running or unwaited.
-func NewPool(size int, command func() *exec.Cmd) (*Pool, error) {
-	// TODO: start the workers and remember, for each one, the *exec.Cmd, its
+// If start returns an error, NewPool calls it no more, stops the workers it
+// already started (as Close does: it closes their stdin and waits for them)
+// and returns the error and a nil Pool. No process is left running or
+// unwaited.
+func NewPool(size int, start func() (Worker, error)) (*Pool, error) {
+	// TODO: start the workers and remember, for each one, the Worker, its
 	// stdin and a buffered reader on its stdout.
 	return nil, ErrNotImplemented
 }
@@ -76,13 +104,15 @@ func NewPool(size int, command func() *exec.Cmd) (*Pool, error) {
 //     stdin or reads its stdout until its reply has been read.
 //   - Requests from many goroutines at once are spread over the free
 //     workers, so up to size requests are in progress at the same time.
-//   - When every worker is busy, Do waits until one is free. If ctx is done
-//     first, Do gives up and returns ctx.Err() without sending anything.
+//   - When every worker is busy, Do waits until one is free, blocked (not
+//     polling in a loop). If ctx is done first, Do gives up and returns
+//     ctx.Err() without sending anything.
 //     Once the request has been sent, Do waits for its reply whatever ctx
 //     says (a worker answers every request; Close kills one that does not
 //     exit in time).
-//   - After Close has been called, Do returns ErrClosed, also a Do that was
-//     waiting for a free worker at that moment.
+//   - After Close has been called (also while Close is still waiting for the
+//     workers), Do returns ErrClosed without sending anything, also a Do
+//     that was waiting for a free worker at that moment.
 //   - If the worker cannot be written to or its reply cannot be read (it
 //     died), Do returns an error.
 func (p *Pool) Do(ctx context.Context, request string) (string, error) {
@@ -92,15 +122,15 @@ func (p *Pool) Do(ctx context.Context, request string) (string, error) {
 }
 
 // Close stops the pool and every worker process, and returns only when every
-// child process has exited and been waited for (cmd.Wait has returned, so
-// cmd.ProcessState is set).
+// worker has exited and been waited for (its Wait has returned).
 //
 //   - New calls of Do, and calls waiting for a free worker, return ErrClosed.
 //     Requests already sent get their reply first.
 //   - A worker is asked to stop by closing its stdin: it reads end of input
 //     and exits. Then Close waits for it.
 //   - A worker still running KillAfter after Close was called is killed
-//     (cmd.Process.Kill), and waited for too.
+//     (its Kill), and waited for too. KillAfter counts from the call of
+//     Close, once for all the workers, not once per worker.
 //
 // Close returns nil when every worker exited with status 0, and otherwise an
 // error that says which workers did not (errors.Join of the Wait errors).

@@ -37,6 +37,16 @@ func Start(ctx context.Context, interval time.Duration, beat func(n int)) *Worke
 			case <-w.stop:
 				return
 			case <-ticker.C:
+				// A tick that came due while the last beat ran is ready at
+				// the same time as a stop request, and select picks at
+				// random: look again, so that stopping wins.
+				select {
+				case <-ctx.Done():
+					return
+				case <-w.stop:
+					return
+				default:
+				}
 				beat(n)
 			}
 		}

@@ -4,7 +4,7 @@
 package registry
 
 // Mistake: the worker marks itself running inside its new goroutine, so right after Start returns it may not be alive yet
-// Fails: TestAliveWhileRunning:fail
+// Fails: TestAliveWhileRunning:fail TestAnswersAgreeWhileWorkersExit?
 
 import (
 	"context"

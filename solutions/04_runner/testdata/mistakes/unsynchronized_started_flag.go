@@ -4,7 +4,7 @@
 package runner
 
 // Mistake: Start checks and sets a plain bool with no lock: simultaneous Starts race on it, and two of them can both start the Thread
-// Fails: TestConcurrentStart:race
+// Fails: TestConcurrentStart:race TestAccessorsWhileThreadStartsAndEnds?
 
 import (
 	"context"

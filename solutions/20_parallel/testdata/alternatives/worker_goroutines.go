@@ -16,7 +16,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os/exec"
 	"runtime"
 	"strings"
 	"sync"
@@ -85,6 +84,28 @@ func Sum(n int, parts int, f func(i int) int64) int64 {
 // before it kills the ones still running. The tests change it.
 var KillAfter = 5 * time.Second
 
+// Worker is a worker process that has been started, with a pipe on its
+// standard input and one on its standard output. The start function of
+// NewPool returns one per call. The tests start real processes (the test
+// binary again, through os/exec) and give them to the pool behind this
+// interface; some tests give it in-memory workers instead.
+type Worker interface {
+	// Stdin returns the write end of the pipe on the worker's standard
+	// input (the same one every call). Closing it ends the worker's input,
+	// which is its cue to exit.
+	Stdin() io.WriteCloser
+	// Stdout returns the read end of the pipe on the worker's standard
+	// output (the same one every call): its replies, one per line.
+	Stdout() io.Reader
+	// Wait waits for the process to exit and releases it. It returns nil
+	// when the process exited with status 0. It closes the read end of
+	// Stdout, so call it after the last read, and call it exactly once.
+	Wait() error
+	// Kill kills the process at once. Wait must still be called. Kill may
+	// be called while another goroutine is in Wait.
+	Kill() error
+}
+
 // Pool is a fixed set of worker processes, each served by one goroutine.
 type Pool struct {
 	jobs    chan job      // unbuffered: a send succeeds when a worker goroutine is free
@@ -111,13 +132,13 @@ type result struct {
 
 // worker is one child process and its two pipe ends.
 type worker struct {
-	cmd   *exec.Cmd
+	proc  Worker
 	stdin io.WriteCloser
 	out   *bufio.Reader
 }
 
 // NewPool starts size worker processes and a goroutine for each.
-func NewPool(size int, command func() *exec.Cmd) (*Pool, error) {
+func NewPool(size int, start func() (Worker, error)) (*Pool, error) {
 	if size <= 0 {
 		size = runtime.GOMAXPROCS(0)
 	}
@@ -127,7 +148,7 @@ func NewPool(size int, command func() *exec.Cmd) (*Pool, error) {
 		errs:    make([]error, size),
 	}
 	for i := range size {
-		w, err := startWorker(command())
+		w, err := startWorker(start)
 		if err != nil {
 			p.Close() // stops the goroutines and processes started so far
 			return nil, fmt.Errorf("parallel: start worker %d: %w", i, err)
@@ -138,20 +159,13 @@ func NewPool(size int, command func() *exec.Cmd) (*Pool, error) {
 	return p, nil
 }
 
-func startWorker(cmd *exec.Cmd) (*worker, error) {
-	stdin, err := cmd.StdinPipe()
+// startWorker starts a worker and keeps its two pipe ends.
+func startWorker(start func() (Worker, error)) (*worker, error) {
+	proc, err := start()
 	if err != nil {
 		return nil, err
 	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		stdin.Close()
-		return nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	return &worker{cmd: cmd, stdin: stdin, out: bufio.NewReader(stdout)}, nil
+	return &worker{proc: proc, stdin: proc.Stdin(), out: bufio.NewReader(proc.Stdout())}, nil
 }
 
 // serve is worker i's goroutine: it takes one job at a time until the pool
@@ -164,7 +178,7 @@ func (p *Pool) serve(i int, w *worker) {
 			j.reply <- result{text, err}
 		case <-p.closing:
 			w.stdin.Close()
-			p.errs[i] = w.cmd.Wait()
+			p.errs[i] = w.proc.Wait()
 			return
 		}
 	}
@@ -208,7 +222,7 @@ func (p *Pool) Close() error {
 		close(p.closing)
 		kill := time.AfterFunc(KillAfter, func() {
 			for _, w := range p.workers {
-				w.cmd.Process.Kill()
+				w.proc.Kill()
 			}
 		})
 		defer kill.Stop()

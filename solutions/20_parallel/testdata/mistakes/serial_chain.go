@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os/exec"
 	"runtime"
 	"strings"
 	"sync"
@@ -74,6 +73,28 @@ func Sum(n int, parts int, f func(i int) int64) int64 {
 // before it kills the ones still running. The tests change it.
 var KillAfter = 5 * time.Second
 
+// Worker is a worker process that has been started, with a pipe on its
+// standard input and one on its standard output. The start function of
+// NewPool returns one per call. The tests start real processes (the test
+// binary again, through os/exec) and give them to the pool behind this
+// interface; some tests give it in-memory workers instead.
+type Worker interface {
+	// Stdin returns the write end of the pipe on the worker's standard
+	// input (the same one every call). Closing it ends the worker's input,
+	// which is its cue to exit.
+	Stdin() io.WriteCloser
+	// Stdout returns the read end of the pipe on the worker's standard
+	// output (the same one every call): its replies, one per line.
+	Stdout() io.Reader
+	// Wait waits for the process to exit and releases it. It returns nil
+	// when the process exited with status 0. It closes the read end of
+	// Stdout, so call it after the last read, and call it exactly once.
+	Wait() error
+	// Kill kills the process at once. Wait must still be called. Kill may
+	// be called while another goroutine is in Wait.
+	Kill() error
+}
+
 // Pool is a fixed set of worker processes.
 //
 // The free workers wait in a buffered channel. Taking a worker out of the
@@ -91,13 +112,13 @@ type Pool struct {
 
 // worker is one child process and its two pipe ends.
 type worker struct {
-	cmd   *exec.Cmd
+	proc  Worker
 	stdin io.WriteCloser // closing it tells the worker to stop
 	out   *bufio.Reader  // its stdout, one reply per line
 }
 
 // NewPool starts size worker processes.
-func NewPool(size int, command func() *exec.Cmd) (*Pool, error) {
+func NewPool(size int, start func() (Worker, error)) (*Pool, error) {
 	if size <= 0 {
 		size = runtime.GOMAXPROCS(0)
 	}
@@ -106,7 +127,7 @@ func NewPool(size int, command func() *exec.Cmd) (*Pool, error) {
 		closing: make(chan struct{}),
 	}
 	for range size {
-		w, err := startWorker(command())
+		w, err := startWorker(start)
 		if err != nil {
 			// Do not leave the workers started so far running: stop them
 			// exactly as Close does (they are all idle).
@@ -119,22 +140,13 @@ func NewPool(size int, command func() *exec.Cmd) (*Pool, error) {
 	return p, nil
 }
 
-// startWorker connects the pipes and starts cmd. The pipes must be asked for
-// before Start; if Start fails it closes them itself.
-func startWorker(cmd *exec.Cmd) (*worker, error) {
-	stdin, err := cmd.StdinPipe()
+// startWorker starts a worker and keeps its two pipe ends.
+func startWorker(start func() (Worker, error)) (*worker, error) {
+	proc, err := start()
 	if err != nil {
 		return nil, err
 	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		stdin.Close()
-		return nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	return &worker{cmd: cmd, stdin: stdin, out: bufio.NewReader(stdout)}, nil
+	return &worker{proc: proc, stdin: proc.Stdin(), out: bufio.NewReader(proc.Stdout())}, nil
 }
 
 // Do sends request to a free worker and returns its reply.
@@ -184,7 +196,7 @@ func (p *Pool) shutdown() error {
 	// Kill is safe to call while another goroutine waits for the process.
 	kill := time.AfterFunc(KillAfter, func() {
 		for _, w := range p.workers {
-			w.cmd.Process.Kill()
+			w.proc.Kill()
 		}
 	})
 	defer kill.Stop()
@@ -197,11 +209,11 @@ func (p *Pool) shutdown() error {
 		w.stdin.Close()
 	}
 
-	// Wait reaps the child (no zombie), sets cmd.ProcessState and closes
-	// our end of its stdout. All reads are done by now, as Wait requires.
+	// Wait reaps the child (no zombie) and closes our end of its stdout.
+	// All reads are done by now, as Wait requires.
 	var errs []error
 	for i, w := range p.workers {
-		if err := w.cmd.Wait(); err != nil {
+		if err := w.proc.Wait(); err != nil {
 			errs = append(errs, fmt.Errorf("parallel: worker %d: %w", i, err))
 		}
 	}

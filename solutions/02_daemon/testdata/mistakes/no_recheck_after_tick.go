@@ -1,0 +1,53 @@
+// Package daemon is a background worker whose lifetime is explicit: it
+// starts with Start, makes a heartbeat at a fixed interval, and ends when
+// its context is cancelled or its owner calls Stop, which waits until it has
+// really ended. It is Go's answer to Python's daemon threads.
+package daemon
+
+// Mistake: one select waits for the tick, the stop request and the context, and beats on every tick it takes: after a long beat a tick is already waiting, select picks at random, and the worker beats again after Stop or cancel
+// Fails: TestContextCancelStopsWorker:fail TestStopWaitsForWorker? TestStopFromManyGoroutines?
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// Worker is one background goroutine started by Start.
+type Worker struct {
+	once sync.Once
+	stop chan struct{}
+	done chan struct{}
+}
+
+// Start starts a worker that calls beat(n) at n*interval after Start.
+func Start(ctx context.Context, interval time.Duration, beat func(n int)) *Worker {
+	w := &Worker{stop: make(chan struct{}), done: make(chan struct{})}
+	ticker := time.NewTicker(interval)
+	go func() {
+		defer close(w.done)
+		defer ticker.Stop()
+		for n := 1; ; n++ {
+			select {
+			case <-ctx.Done():
+				return
+			case <-w.stop:
+				return
+			case <-ticker.C:
+				beat(n) // WRONG: the stop request may have been ready too
+			}
+		}
+	}()
+	return w
+}
+
+// Stop ends the worker and waits until it has ended.
+func (w *Worker) Stop() {
+	w.once.Do(func() { close(w.stop) })
+	<-w.done
+}
+
+// Done returns a channel that is closed when the worker has ended.
+func (w *Worker) Done() <-chan struct{} {
+	return w.done
+}
