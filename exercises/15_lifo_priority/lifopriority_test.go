@@ -3,6 +3,7 @@ package lifopriority_test
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strconv"
 	"sync"
@@ -418,6 +419,56 @@ func TestSizeReporting(t *testing.T) {
 	}
 }
 
+// TestSizeReportingWhileBusy: Len, Empty, Full and MaxSize are called from a
+// goroutine that runs at the same time as the goroutines that put and take
+// items, on the real scheduler and under several GOMAXPROCS values. Every
+// goroutine yields (runtime.Gosched) between two calls, so that even on one
+// core the calls take turns in the middle of each other. Under -race, an
+// accessor that reads the queue without holding its lock is reported; the
+// tests that let everything settle first cannot see that.
+func TestSizeReportingWhileBusy(t *testing.T) {
+	harness.Setup(t)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	const maxsize, ops = 4, 300
+	for _, procs := range []int{1, 2, 4} {
+		runtime.GOMAXPROCS(procs)
+		for _, v := range variants {
+			q := v.new(maxsize)
+			var bad atomic.Int64
+			harness.Together(4, func(i int) {
+				switch i {
+				case 0, 1: // producers
+					for k := range ops {
+						_ = q.TryPut(k)
+						runtime.Gosched()
+					}
+				case 2: // a consumer
+					for range 2 * ops {
+						_, _ = q.TryGet()
+						runtime.Gosched()
+					}
+				default: // the monitor
+					for range 2 * ops {
+						if n := q.Len(); n < 0 || n > maxsize {
+							bad.Add(1)
+						}
+						runtime.Gosched()
+						_ = q.Empty()
+						runtime.Gosched()
+						_ = q.Full()
+						runtime.Gosched()
+						if q.MaxSize() != maxsize {
+							bad.Add(1)
+						}
+					}
+				}
+			})
+			require.Zerof(t, bad.Load(), "GOMAXPROCS=%d, %s: Len was outside 0..%d, or MaxSize was not %d, while other goroutines "+
+				"put and took items", procs, v.name, maxsize, maxsize)
+		}
+	}
+}
+
 // TestNoWait: TryGet and TryPut never wait; they report an empty or full
 // queue with ErrEmpty and ErrFull, and then change nothing.
 func TestNoWait(t *testing.T) {
@@ -458,11 +509,19 @@ func TestNoWait(t *testing.T) {
 			require.ErrorIs(t, err, lp.ErrEmpty, "the item of a failed TryPut must not be in the queue")
 		})
 		t.Run(v.name+"/TryPut on an unbounded queue", func(t *testing.T) {
+			// Far more items than any hidden default capacity (1024, 4096):
+			// maxsize 0 means no limit at all.
+			const n = 20000
 			q := v.new(0)
-			for i := range 500 {
-				require.NoErrorf(t, q.TryPut(i), "%s.TryPut #%d: an unbounded queue is never full", v.name, i)
+			for i := range n {
+				if err := q.TryPut(i); err != nil {
+					require.Failf(t, "an unbounded queue refused an item",
+						"%s.TryPut #%d on a queue made with maxsize 0 returned %v: an unbounded queue is never full, "+
+							"whatever the number of items (no hidden capacity, no channel of a fixed size)", v.name, i+1, err)
+				}
 			}
-			require.Equal(t, 500, q.Len())
+			require.Equal(t, n, q.Len())
+			require.False(t, q.Full(), "an unbounded queue is never full")
 		})
 	}
 }
@@ -764,7 +823,10 @@ func testBlocking(t *testing.T, v variant) {
 			// closes the queue, so that the test ends and reports it.
 			stuck := time.AfterFunc(time.Minute, q.Close)
 			var maxSeen atomic.Int64
+			// observe runs in the producers and consumers, while the others
+			// change the queue: Len, Empty and Full must all hold the lock.
 			observe := func() {
+				_, _ = q.Empty(), q.Full()
 				n := int64(q.Len())
 				for m := maxSeen.Load(); n > m && !maxSeen.CompareAndSwap(m, n); m = maxSeen.Load() {
 				}

@@ -78,12 +78,17 @@ type Config struct {
 // only after every goroutine it started has exited.
 //
 // Run returns nil when every item has been consumed. If ctx is done before
-// that, the run stops early: producers stop sending (a producer waiting
-// for room in a full buffer must wake up and stop), consumers stop once no
-// more items can come (a consumer waiting on an empty buffer must not wait
-// for ever), items still in the buffer may be consumed or dropped, and Run
-// returns ctx.Err() once all the goroutines have exited. A Consume call
-// that is already running is not interrupted: Run waits for it.
+// that, the run stops early:
+//   - producers stop sending: a producer waiting for room in a full buffer
+//     must wake up and stop, and a producer that finds ctx done sends
+//     nothing more, even if the buffer has room (a select with both cases
+//     ready picks one at random, so look at ctx before each send);
+//   - consumers stop once no more items can come (a consumer waiting on an
+//     empty buffer must not wait for ever); items still in the buffer may be
+//     consumed or dropped;
+//   - Run returns ctx.Err() once all the goroutines, producers included,
+//     have exited. A Consume or Sent call that is already running is not
+//     interrupted: Run waits for it.
 //
 // Run returns ErrInvalidConfig, and starts nothing, if Producers < 1,
 // Consumers < 1, PerProducer < 0, Buffer < 0 or Consume is nil.

@@ -3,6 +3,7 @@ package prodcons_test
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -475,6 +476,207 @@ func TestCancelEmptyBuffer(t *testing.T) {
 		require.ErrorIsf(t, r.err, context.Canceled, "%s: Run was cancelled before every item was consumed: it must return ctx.Err()", s)
 		// When the bubble ends, any goroutine still blocked is reported as a leak.
 	})
+}
+
+// pauseInSent makes the producers named in who stop inside Sent, after
+// sending the item with sequence number seq, until the test resumes them.
+// It returns the option for start, a function that reports how many
+// producers are paused right now, and resume (also run at cleanup).
+func pauseInSent(t *testing.T, seq int, who ...int) (func(*prodcons.Config), func() int64, func()) {
+	gate := make(chan struct{})
+	var paused atomic.Int64
+	once := sync.OnceFunc(func() { close(gate) })
+	t.Cleanup(once)
+	edit := func(cfg *prodcons.Config) {
+		count := cfg.Sent
+		cfg.Sent = func(it prodcons.Item) {
+			count(it)
+			if it.Seq == seq && slices.Contains(who, it.Producer) {
+				paused.Add(1)
+				<-gate
+				paused.Add(-1)
+			}
+		}
+	}
+	return edit, paused.Load, once
+}
+
+// TestRunWaitsForProducers: Run never returns while a producer is still
+// running, neither after a cancellation nor at the end of the work. A
+// producer inside Sent has not finished: Run must wait for it, like it waits
+// for the consumers. (Checked while the producer is held, not only at the
+// end, when every goroutine has long gone.)
+func TestRunWaitsForProducers(t *testing.T) {
+	harness.Setup(t)
+	t.Run("after a cancel", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			// Producer 0 pauses inside Sent after its second item; producer 1
+			// sends all its items; the consumers eat everything sent.
+			s := shape{2, 2, 6, 4}
+			edit, paused, resume := pauseInSent(t, 1, 0)
+			r := start(t, s, false, edit)
+			synctest.Wait()
+			if paused() != 1 || r.finished.Load() != 8 {
+				require.Failf(t, "the run did not get going",
+					"%s: producer 0 should be paused inside Sent after its second item, and the consumers should have "+
+						"consumed the 8 items sent so far %s", s, r.state())
+			}
+			r.cancel()
+			synctest.Wait()
+			require.Falsef(t, r.returned(),
+				"%s: Run returned %v right after ctx was cancelled, while producer 0 was still running (inside Sent). "+
+					"Run must return only after every goroutine it started has exited, the producers included: wait for "+
+					"them (WaitGroup) in Run itself, not in a goroutine of its own", s, r.err)
+			resume()
+			synctest.Wait()
+			require.Truef(t, r.returned(), "%s: the producer was let go after the cancel, but Run did not return %s", s, r.state())
+			require.ErrorIsf(t, r.err, context.Canceled, "%s: Run was cancelled before every item was consumed: it must return ctx.Err()", s)
+		})
+	})
+	t.Run("at the end of the work", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			// The producer pauses inside Sent after its last item, which the
+			// consumers then consume: every item is consumed, but the
+			// producer has not finished.
+			s := shape{1, 2, 3, 1}
+			edit, paused, resume := pauseInSent(t, 2, 0)
+			r := start(t, s, false, edit)
+			synctest.Wait()
+			if paused() != 1 || r.finished.Load() != 3 {
+				require.Failf(t, "the run did not get going",
+					"%s: the producer should be paused inside Sent after its last item, and the consumers should have "+
+						"consumed all 3 items %s", s, r.state())
+			}
+			require.Falsef(t, r.returned(),
+				"%s: Run returned %v when the last item was consumed, while the producer was still running (inside Sent "+
+					"after its last send). Counting the items consumed does not tell that the producers have finished: "+
+					"wait for the producers (WaitGroup), then close the buffer, then wait for the consumers", s, r.err)
+			resume()
+			synctest.Wait()
+			require.Truef(t, r.returned(), "%s: the producer was let go, but Run did not return %s", s, r.state())
+			require.NoErrorf(t, r.err, "%s: Run must return nil when the work is done", s)
+		})
+	})
+}
+
+// TestNoSendAfterCancel: once ctx is done, no producer sends another item,
+// even when the buffer has room. Checked while the run is going on: a
+// producer that was busy (inside Sent) when the cancel came must look at ctx
+// before its next send, and a producer blocked on a full buffer must stop.
+func TestNoSendAfterCancel(t *testing.T) {
+	harness.Setup(t)
+	t.Run("buffer with room", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			// Every producer pauses inside Sent after its second item. The
+			// consumer eats those 24 items; the buffer is empty, with room
+			// for 30. (Many producers: a select that picks its case at random
+			// sends with each of them half of the time, so at least one of
+			// the 12 almost surely does.)
+			s := shape{12, 1, 8, 30}
+			edit, paused, resume := pauseInSent(t, 1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
+			r := start(t, s, false, edit)
+			synctest.Wait()
+			if paused() != 12 || r.finished.Load() != 24 {
+				require.Failf(t, "the run did not get going",
+					"%s: every producer should be paused inside Sent after its second item, and the consumer should "+
+						"have consumed the 24 items sent %s", s, r.state())
+			}
+			r.cancel()
+			synctest.Wait()
+			resume()
+			synctest.Wait()
+			if sent := r.sent.Load(); sent != 24 {
+				require.Failf(t, "items were sent after the cancel",
+					"%s: ctx was cancelled while every producer was inside Sent, with room in the buffer; once let go, "+
+						"they sent %d more item(s) (%d consumed). A producer must look at ctx before every send: a select "+
+						"with a ready send and a done ctx picks either at random, and a send tried first (select with "+
+						"default) ignores the cancel whenever there is room %s", s, sent-24, r.finished.Load()-24, r.state())
+			}
+			require.Truef(t, r.returned(), "%s: Run did not return after the cancel %s", s, r.state())
+			require.ErrorIsf(t, r.err, context.Canceled, "%s: Run was cancelled before every item was consumed", s)
+		})
+	})
+	t.Run("full buffer", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			s := shape{3, 2, 50, 3}
+			r := start(t, s, true)
+			r.requireAllBusy(t) // and the producers are blocked: the buffer is full
+			sent := r.sent.Load()
+			r.cancel()
+			synctest.Wait()
+			r.release() // the consumers make room, and may consume what is left
+			synctest.Wait()
+			if now := r.sent.Load(); now != sent {
+				require.Failf(t, "items were sent after the cancel",
+					"%s: ctx was cancelled while the producers waited on a full buffer; when the consumers made room, "+
+						"%d more item(s) were sent. A cancelled producer sends nothing more %s", s, now-sent, r.state())
+			}
+			require.Truef(t, r.returned(), "%s: Run did not return after the cancel %s", s, r.state())
+		})
+	})
+}
+
+// TestCancelStress: many short runs on the real scheduler, cancelled while
+// producers and consumers are busy, under several GOMAXPROCS values. In a
+// synctest bubble the goroutines woken by a cancel never run in between each
+// other's steps the way they do here: a buffer closed from the wrong side
+// (by Run or a consumer, while producers may still send) panics with "send
+// on closed channel" in some of these runs. Each run must return ctx.Err()
+// (or nil if it finished first), consume no item twice, and have no Consume
+// or Sent call running when it returns.
+func TestCancelStress(t *testing.T) {
+	harness.Setup(t)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	const rounds = 300
+	for _, procs := range []int{1, 2, 4} {
+		runtime.GOMAXPROCS(procs)
+		for round := range rounds {
+			s := shape{1 + round%4, 1 + round%3, 40, round % 5}
+			stopAfter := int64(round % 23) // cancel once this many items are consumed (0: before Run)
+			ctx, cancel := context.WithCancel(context.Background())
+			var consumed, running atomic.Int64
+			var mu sync.Mutex
+			seen := map[prodcons.Item]bool{}
+			var twice []prodcons.Item
+			if stopAfter == 0 {
+				cancel()
+			}
+			err := prodcons.Run(ctx, prodcons.Config{
+				Producers:   s.producers,
+				Consumers:   s.consumers,
+				PerProducer: s.perProducer,
+				Buffer:      s.buffer,
+				Consume: func(_ int, it prodcons.Item) {
+					running.Add(1)
+					defer running.Add(-1)
+					mu.Lock()
+					if seen[it] {
+						twice = append(twice, it)
+					}
+					seen[it] = true
+					mu.Unlock()
+					if consumed.Add(1) == stopAfter {
+						cancel()
+					}
+				},
+				Sent: func(prodcons.Item) {
+					running.Add(1)
+					running.Add(-1)
+				},
+			})
+			left := running.Load()
+			cancel()
+			mu.Lock()
+			dup := twice
+			mu.Unlock()
+			where := fmt.Sprintf("GOMAXPROCS=%d, round %d, %s, cancelled after %d items consumed", procs, round, s, stopAfter)
+			require.Emptyf(t, dup, "%s: items consumed twice: %v", where, dup)
+			require.Zerof(t, left, "%s: Run returned while %d Consume or Sent call(s) were still running", where, left)
+			if int(stopAfter) < s.total() {
+				require.ErrorIsf(t, err, context.Canceled, "%s: Run must return ctx.Err() after a cancel", where)
+			}
+		}
+	}
 }
 
 // TestInvalidConfig: a Config that cannot work is refused with

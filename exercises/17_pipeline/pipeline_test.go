@@ -410,9 +410,11 @@ func TestMapEveryResultOnce(t *testing.T) {
 // (one when workers <= 0), and still delivers every result.
 func TestMapFanOutWidth(t *testing.T) {
 	harness.Setup(t)
-	const items = 12
-	cases := []struct{ workers, want int }{{1, 1}, {2, 2}, {3, 3}, {5, 5}, {0, 1}, {-3, 1}}
+	// Widths past any plausible cap (the core count, 32, 64, 256) too: Map
+	// must start exactly the workers it is asked for.
+	cases := []struct{ workers, want int }{{1, 1}, {2, 2}, {3, 3}, {5, 5}, {0, 1}, {-3, 1}, {100, 100}, {1000, 1000}}
 	for _, tc := range cases {
+		items := max(12, tc.want+tc.want/2+1) // more values than workers, and not a multiple of them
 		t.Run(fmt.Sprintf("workers=%d", tc.workers), func(t *testing.T) {
 			harness.Bubble(t, func(t *testing.T) {
 				ctx, cancel := context.WithCancel(context.Background())
@@ -636,4 +638,50 @@ func TestCancelStopsWaitingStages(t *testing.T) {
 			requireClosed(t, out, "the second Map")
 		})
 	})
+}
+
+// TestCancelStress: many short pipelines on the real scheduler, under
+// several GOMAXPROCS values, cancelled while values are still flowing
+// through every stage. In a synctest bubble a cancel wakes the goroutines in
+// an orderly way; here a stage's send can race with the cancel, so a channel
+// closed by the wrong goroutine (an output closed as soon as ctx is done,
+// while a worker or forwarder may still send on it) panics or is reported
+// by the race detector in some of these rounds. After the cancel every
+// output must still close, and no value may come out twice.
+func TestCancelStress(t *testing.T) {
+	harness.Setup(t)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	const rounds, size = 100, 200
+	for _, procs := range []int{1, 2, 4} {
+		runtime.GOMAXPROCS(procs)
+		for round := range rounds {
+			ctx, cancel := context.WithCancel(context.Background())
+			// Three branches with distinct values, merged: 0..size-1 doubled
+			// (even), 0..size-1 doubled plus one (odd), and -1..-size.
+			evens := pipeline.Map(ctx, pipeline.Generate(ctx, upTo(size)...), 1+round%4, func(x int) int { return 2 * x })
+			odds := pipeline.Map(ctx, pipeline.Generate(ctx, upTo(size)...), 1+round%3, func(x int) int { return 2*x + 1 })
+			negs := pipeline.Generate(ctx, upTo(size)...)
+			out := pipeline.Merge(ctx, evens, odds, pipeline.Map(ctx, negs, 2, func(x int) int { return -1 - x }))
+			seen := map[int]bool{}
+			check := func(v int) {
+				if seen[v] {
+					require.Failf(t, "a value came out twice",
+						"GOMAXPROCS=%d, round %d: value %d came out of Merge(Map(Generate), Map(Generate), Map(Generate)) twice", procs, round, v)
+				}
+				seen[v] = true
+			}
+			got := pipeline.Take(ctx, out, round%40)
+			require.Lenf(t, got, round%40,
+				"GOMAXPROCS=%d, round %d: Take(n=%d) on a pipeline of %d values must return n values", procs, round, round%40, 3*size)
+			for _, v := range got {
+				check(v)
+			}
+			cancel()
+			// Whatever is still on its way may come out (or be dropped), but
+			// the output must close: every stage stops and closes its output.
+			for v := range out {
+				check(v)
+			}
+		}
+	}
 }

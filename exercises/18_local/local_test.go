@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -218,11 +219,13 @@ var errRefused = errors.New("fakedb: connection refused")
 
 // fakeDB hands out fake connections and records how they are used.
 type fakeDB struct {
-	failDial int64 // the dial with this number (1 = the first) fails; 0: none
+	failDial int64         // the dial with this number (1 = the first) fails; 0: none
+	hold     chan struct{} // if not nil, every Query waits until it is closed
 
 	dials      atomic.Int64 // calls of dial
 	overlaps   atomic.Int64 // Query calls that found their connection busy
-	afterClose atomic.Int64 // Query calls on a closed connection
+	afterClose atomic.Int64 // Query calls on a closed connection (or closed while they ran)
+	inQuery    atomic.Int64 // Query calls running now
 
 	mu    sync.Mutex
 	conns []*fakeConn // every connection handed out
@@ -276,7 +279,15 @@ func (c *fakeConn) Query(q string) (string, error) {
 	if c.closes.Load() > 0 {
 		c.db.afterClose.Add(1)
 	}
+	c.db.inQuery.Add(1)
+	defer c.db.inQuery.Add(-1)
+	if c.db.hold != nil {
+		<-c.db.hold
+	}
 	time.Sleep(queryTime)
+	if c.closes.Load() > 0 {
+		c.db.afterClose.Add(1) // closed under the running Query
+	}
 	return answer(q)
 }
 
@@ -564,6 +575,55 @@ func TestServeStopsOnCancel(t *testing.T) {
 	}
 }
 
+// TestServeWaitsForBusyWorkers: when ctx is cancelled or jobs is closed
+// while workers are inside Query, Serve waits for those queries to finish
+// and for the workers to close their connections. It must not return, or
+// close a connection, under a running Query. (Checked while the queries are
+// held, not only once everything has settled.)
+func TestServeWaitsForBusyWorkers(t *testing.T) {
+	harness.Setup(t)
+	for _, stop := range []string{"ctx was cancelled", "jobs was closed"} {
+		t.Run(stop, func(t *testing.T) {
+			harness.Bubble(t, func(t *testing.T) {
+				hold := make(chan struct{})
+				letGo := sync.OnceFunc(func() { close(hold) })
+				db := &fakeDB{hold: hold}
+				s := serve(t, db, 3, filled(queries(2), 0), make(chan string, 2))
+				t.Cleanup(letGo) // runs before serve's cleanup
+				synctest.Wait()
+				require.EqualValuesf(t, 2, db.inQuery.Load(),
+					"2 jobs were sent to 3 workers: 2 workers should be inside Query by now")
+				if stop == "ctx was cancelled" {
+					s.cancel()
+				} else {
+					s.closeJobs()
+				}
+				synctest.Wait()
+				select {
+				case s.err = <-s.done:
+					s.returned = true
+					require.Failf(t, "Serve returned under running queries",
+						"Serve returned (%v) after %s, while 2 workers were still inside Query. Serve must return only "+
+							"after every worker has ended and closed its connection: wait for them (WaitGroup), also when "+
+							"stopping early", s.err, stop)
+				default:
+				}
+				require.Zerof(t, db.afterClose.Load(),
+					"a connection was closed while its worker was still inside Query (after %s): only the worker that "+
+						"owns a connection closes it, once its query is done", stop)
+				letGo()
+				require.Truef(t, s.wait(), "the queries were let go after %s, but Serve did not return within %v (fake time)", stop, patience)
+				if stop == "ctx was cancelled" {
+					require.ErrorIs(t, s.err, context.Canceled, "Serve stopped by its context must return ctx.Err()")
+				} else {
+					require.NoError(t, s.err, "Serve must return nil when its workers stopped because jobs was closed")
+				}
+				db.requireAllClosedOnce(t, "when Serve returned")
+			})
+		})
+	}
+}
+
 // TestServeDialFailure: when a dial fails, Serve stops every worker, the
 // connections already open are closed, and Serve returns the dial's error.
 func TestServeDialFailure(t *testing.T) {
@@ -628,37 +688,61 @@ func TestRegistry(t *testing.T) {
 		require.Equal(t, 1, r.Len())
 	})
 	t.Run("many workers at once", func(t *testing.T) {
-		const workers, rounds = 8, 300
-		var r local.Registry[int]
-		var wrong, badSnapshots atomic.Int64
-		harness.Together(workers+1, func(i int) {
-			if i == workers { // a monitor that reads the whole table
-				for range rounds {
-					for id, v := range r.Snapshot() {
-						if id < 0 || id >= workers || v < 0 || v >= rounds {
+		// The workers and the monitor really overlap: each yields
+		// (runtime.Gosched) between two calls, so that even on one core they
+		// take turns in the middle of each other's work, and the monitor reads
+		// (Snapshot, Len, Get) until every worker is done. Under -race, any
+		// method that touches the map without holding the lock, or while
+		// holding only a read lock to write, is reported.
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+		for _, procs := range []int{1, 2, 4} {
+			runtime.GOMAXPROCS(procs)
+			const workers, rounds = 8, 300
+			var r local.Registry[int]
+			var wrong, badSnapshots atomic.Int64
+			var working atomic.Int64
+			working.Store(workers)
+			harness.Together(workers+1, func(i int) {
+				if i == workers { // a monitor that reads the whole table
+					for working.Load() > 0 {
+						for id, v := range r.Snapshot() {
+							if id < 0 || id >= workers || v < 0 || v >= rounds {
+								badSnapshots.Add(1)
+							}
+						}
+						runtime.Gosched()
+						if n := r.Len(); n < 0 || n > workers {
 							badSnapshots.Add(1)
 						}
+						runtime.Gosched()
+						if v, ok := r.Get(int(working.Load()) % workers); ok && (v < 0 || v >= rounds) {
+							badSnapshots.Add(1)
+						}
+						runtime.Gosched()
 					}
-					r.Len()
+					return
 				}
-				return
+				defer working.Add(-1)
+				for round := range rounds {
+					r.Set(i, round)
+					runtime.Gosched()
+					if v, ok := r.Get(i); !ok || v != round {
+						wrong.Add(1) // only worker i uses id i
+					}
+					runtime.Gosched()
+					if round%50 == 0 {
+						r.Delete(i)
+						runtime.Gosched()
+					}
+				}
+			})
+			assert.Zerof(t, wrong.Load(), "GOMAXPROCS=%d: a worker did not get back the state it had just set for its own id", procs)
+			assert.Zerof(t, badSnapshots.Load(), "GOMAXPROCS=%d: Snapshot, Len or Get returned an id, a size or a state that no worker set", procs)
+			require.Equalf(t, workers, r.Len(), "GOMAXPROCS=%d: every worker set its own id", procs)
+			for i := range workers {
+				v, ok := r.Get(i)
+				require.Truef(t, ok && v == rounds-1, "GOMAXPROCS=%d: worker %d's last state is %d, got (%d, %v)", procs, i, rounds-1, v, ok)
 			}
-			for round := range rounds {
-				r.Set(i, round)
-				if v, ok := r.Get(i); !ok || v != round {
-					wrong.Add(1) // only worker i uses id i
-				}
-				if round%50 == 0 {
-					r.Delete(i)
-				}
-			}
-		})
-		assert.Zero(t, wrong.Load(), "a worker did not get back the state it had just set for its own id")
-		assert.Zero(t, badSnapshots.Load(), "a snapshot held an id or a state that no worker set")
-		require.Equal(t, workers, r.Len(), "every worker set its own id")
-		for i := range workers {
-			v, ok := r.Get(i)
-			require.Truef(t, ok && v == rounds-1, "worker %d's last state is %d, got (%d, %v)", i, rounds-1, v, ok)
 		}
 	})
 }

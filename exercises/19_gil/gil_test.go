@@ -346,6 +346,21 @@ func TestMixedPrograms(t *testing.T) {
 				"thread after t2 is t0, which gets its full interval.",
 		},
 		{
+			name: "the count starts again after I/O", interval: 3,
+			programs: []string{"c io:0.5ms c c c c", "c c c c c c c c"},
+			want: []string{
+				"t0 op0 compute @0s", "t0 op1 io @1ms",
+				"t1 op0 compute @1ms", "t1 op1 compute @2ms", "t1 op2 compute @3ms",
+				"t0 op2 compute @4ms", "t0 op3 compute @5ms", "t0 op4 compute @6ms",
+				"t1 op3 compute @7ms", "t1 op4 compute @8ms", "t1 op5 compute @9ms",
+				"t0 op5 compute @10ms",
+				"t1 op6 compute @11ms", "t1 op7 compute @12ms",
+			},
+			elapsed: 13 * time.Millisecond,
+			why: "t0 computes once, then starts I/O. When it gets the GIL back at 4ms it counts from 0 again: its " +
+				"Compute before the I/O does not count, so it runs 3 instructions (4ms, 5ms, 6ms) before its switch point.",
+		},
+		{
 			name: "yield to a thread that starts I/O", interval: 100,
 			programs: []string{"c y c", "io:10ms"},
 			want: []string{
@@ -505,5 +520,67 @@ func TestThreadsAreGoroutines(t *testing.T) {
 				"threads %d and %d ran in the same goroutine: each thread needs a goroutine of its own", other, i)
 		}
 		owner[got[0]] = i
+	}
+}
+
+// TestRealScheduler: Run on the real scheduler (no bubble, real time), with
+// I/O waits of a few microseconds, under several GOMAXPROCS values. Here an
+// I/O wait can end at any moment, also while another thread is in the
+// middle of a hand-off, an interleaving that the fake clock of the other
+// tests never produces. Whatever the timing, only one thread may execute
+// at a time, every thread runs its whole program in order, and Run returns.
+// (Timings are not checked: real time is not exact.)
+func TestRealScheduler(t *testing.T) {
+	harness.Setup(t)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	const rounds = 6
+	for _, procs := range []int{1, 2, 4} {
+		runtime.GOMAXPROCS(procs)
+		for round := range rounds {
+			texts := []string{
+				"c io:0.003ms c io:0.01ms c",
+				"io:0.002ms c y io:0.001ms c",
+				"c io:0.005ms io:0.001ms c",
+				"y io:0.004ms c io:0.002ms",
+			}
+			var inside, maxInside, calls atomic.Int32
+			shared := 0 // plain int: only safe if the GIL works
+			work := func() {
+				calls.Add(1)
+				n := inside.Add(1)
+				for m := maxInside.Load(); n > m && !maxInside.CompareAndSwap(m, n); m = maxInside.Load() {
+				}
+				shared++
+				inside.Add(-1)
+			}
+			ps := programs(t, texts)
+			computes := 0
+			for _, p := range ps {
+				for i := range p {
+					if p[i].Kind == gil.Compute {
+						p[i].Work = work
+						computes++
+					}
+				}
+			}
+			trace := gil.Run(1+round%3, ps...)
+			where := fmt.Sprintf("GOMAXPROCS=%d, round %d, Run(%d, %q)", procs, round, 1+round%3, texts)
+			next := make([]int, len(ps))
+			for k, e := range trace {
+				require.Truef(t, e.Thread >= 0 && e.Thread < len(ps), "%s: event %+v names no thread", where, e)
+				require.Equalf(t, next[e.Thread], e.Op, "%s: thread %d: event for op %d, but op %d was due", where, e.Thread, e.Op, next[e.Thread])
+				next[e.Thread]++
+				if k > 0 {
+					require.GreaterOrEqualf(t, e.At, trace[k-1].At, "%s: the trace must list the instructions in the order they started", where)
+				}
+			}
+			for i, p := range ps {
+				require.Equalf(t, len(p), next[i], "%s: thread %d ran %d of its %d ops", where, i, next[i], len(p))
+			}
+			require.LessOrEqualf(t, maxInside.Load(), int32(1),
+				"%s: %d Work calls ran at the same moment: only the thread that holds the GIL may execute", where, maxInside.Load())
+			require.Equalf(t, int32(computes), calls.Load(), "%s: Work must be called once per Compute instruction", where)
+			require.Equalf(t, computes, shared, "%s: the Work calls lost increments of a shared counter", where)
+		}
 	}
 }

@@ -94,6 +94,12 @@ func Run(ctx context.Context, cfg Config) error {
 // ctx is done.
 func produce(ctx context.Context, cfg Config, p int, buf chan<- Item) {
 	for seq := range cfg.PerProducer {
+		// A select whose cases are both ready picks one at random: without
+		// this check, a cancelled producer with room in the buffer would
+		// still send half of the time.
+		if ctx.Err() != nil {
+			return
+		}
 		it := Item{Producer: p, Seq: seq}
 		select {
 		case buf <- it: // waits while the buffer is full

@@ -4,7 +4,7 @@
 package prodcons
 
 // Mistake: nobody closes the buffer: like the endless Python loops, consumers wait for the next item until ctx is cancelled, so Run never returns by itself
-// Fails: TestRunReturnsWhenDone:fail
+// Fails: TestRunReturnsWhenDone:fail TestRunWaitsForProducers:fail
 
 import (
 	"context"
@@ -49,6 +49,9 @@ func Run(ctx context.Context, cfg Config) error {
 	for p := range cfg.Producers {
 		wg.Go(func() {
 			for seq := range cfg.PerProducer {
+				if ctx.Err() != nil {
+					return // cancelled: send nothing more
+				}
 				it := Item{p, seq}
 				select {
 				case buf <- it:

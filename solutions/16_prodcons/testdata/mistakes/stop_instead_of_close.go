@@ -50,6 +50,9 @@ func Run(ctx context.Context, cfg Config) error {
 	for p := range cfg.Producers {
 		producers.Go(func() {
 			for seq := range cfg.PerProducer {
+				if ctx.Err() != nil {
+					return // cancelled: send nothing more
+				}
 				it := Item{p, seq}
 				select {
 				case buf <- it:

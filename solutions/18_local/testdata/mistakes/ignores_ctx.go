@@ -5,7 +5,7 @@
 package local
 
 // Mistake: the workers range over jobs and send results without watching ctx: cancelling ctx (or a failed dial) does not stop them
-// Fails: TestServeStopsOnCancel:fail TestServeDialFailure:fail
+// Fails: TestServeStopsOnCancel:fail TestServeDialFailure:fail TestServeWaitsForBusyWorkers:fail
 
 import (
 	"context"
