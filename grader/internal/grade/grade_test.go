@@ -159,6 +159,9 @@ func TestGradeTellsEveryCauseApart(t *testing.T) {
 				if test.Cause == "memory" {
 					assert.Contains(t, test.Message, "more than 256 MiB")
 				}
+				if test.Cause == "timeout" {
+					assert.GreaterOrEqual(t, test.DurationMS, int64(2000), "a hang runs to its 2 s limit")
+				}
 			}
 			if box.Enabled() {
 				checkGolden(t, doc)
