@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -8,6 +9,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/concurrency-kit/kit/grader/catalog"
 	"github.com/concurrency-kit/kit/grader/internal/grade"
@@ -29,7 +31,8 @@ type command struct {
 }
 
 // gradingFlags are the flags of the commands that grade.
-var gradingFlags = []string{"dir", "json", "min-score", "count", "cpu", "jobs", "color", "solutions", "no-sandbox"}
+var gradingFlags = []string{"dir", "json", "min-score", "count", "cpu", "jobs", "color", "solutions", "no-sandbox",
+	"junit", "gradescope", "badge", "github"}
 
 // commands is the command table, in the order the usage lists them. The
 // first is the default.
@@ -234,6 +237,7 @@ func gradeSelected(ctx context.Context, o *options, names []string) (*report.Doc
 	}
 	defer box.Close()
 	opts.Sandbox = box
+	o.started = time.Now()
 	doc, err := grade.Grade(ctx, opts)
 	return doc, selected, err
 }
@@ -275,9 +279,11 @@ func runList(ctx context.Context, a *App, o *options, args []string) error {
 	return nil
 }
 
-// writeResult prints the document as JSON or as text, and checks
+// writeResult prints the document as JSON or as text, writes the files
+// for CI platforms and grading services that were asked for, and checks
 // --min-score.
 func (a *App) writeResult(doc *report.Document, o *options, detail bool) error {
+	github := o.github || os.Getenv("GITHUB_ACTIONS") == "true"
 	if o.json {
 		enc := json.NewEncoder(a.Stdout)
 		enc.SetIndent("", "  ")
@@ -285,10 +291,22 @@ func (a *App) writeResult(doc *report.Document, o *options, detail bool) error {
 			return fmt.Errorf("write JSON: %w", err)
 		}
 	} else {
+		var out bytes.Buffer
 		text := report.TextOptions{Color: a.useColor(o.color), Width: a.Width, Detail: detail}
-		if err := report.WriteText(a.Stdout, doc, text); err != nil {
+		if err := report.WriteText(&out, doc, text); err != nil {
 			return fmt.Errorf("write report: %w", err)
 		}
+		if err := a.writeLog(out.String(), github); err != nil {
+			return err
+		}
+	}
+	if github {
+		if err := a.writeGitHub(doc, !o.json); err != nil {
+			return err
+		}
+	}
+	if err := writeFiles(doc, o); err != nil {
+		return err
 	}
 	if o.minScore > 0 && doc.Score < o.minScore {
 		return &shortfallError{fmt.Sprintf("score %v is below --min-score %v", doc.Score, o.minScore)}

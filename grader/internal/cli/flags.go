@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // options are the values of every flag; each command registers the flags
@@ -22,6 +23,14 @@ type options struct {
 	color     string
 	solutions bool
 	noSandbox bool
+	// Files for CI platforms and grading services ("" for none), and
+	// GitHub Actions mode (also on when GITHUB_ACTIONS=true).
+	junit      string
+	gradescope string
+	badge      string
+	github     bool
+	// started is when grading started (for Gradescope's execution_time).
+	started time.Time
 }
 
 func newOptions() *options {
@@ -72,6 +81,18 @@ var flagDefs = map[string]func(fs *flag.FlagSet, o *options){
 	},
 	"solutions": func(fs *flag.FlagSet, o *options) {
 		fs.BoolVar(&o.solutions, "solutions", false, "grade the reference solutions instead of the exercises (nothing on disk changes)")
+	},
+	"junit": func(fs *flag.FlagSet, o *options) {
+		fs.StringVar(&o.junit, "junit", "", "also write the result as JUnit XML to `FILE` (for Jenkins, GitLab and other CI)")
+	},
+	"gradescope": func(fs *flag.FlagSet, o *options) {
+		fs.StringVar(&o.gradescope, "gradescope", "", "also write Gradescope's results.json to `FILE`")
+	},
+	"badge": func(fs *flag.FlagSet, o *options) {
+		fs.StringVar(&o.badge, "badge", "", "also write a shields.io endpoint badge of the score to `FILE`")
+	},
+	"github": func(fs *flag.FlagSet, o *options) {
+		fs.BoolVar(&o.github, "github", false, "GitHub Actions mode: annotations, job summary, score outputs (on when GITHUB_ACTIONS=true)")
 	},
 	"no-sandbox": func(fs *flag.FlagSet, o *options) {
 		fs.BoolVar(&o.noSandbox, "no-sandbox", false, "run the tests without the sandbox (see grader/README.md)")
