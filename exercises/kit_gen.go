@@ -11,12 +11,10 @@ require (
 	github.com/sasha-s/go-deadlock v0.3.9
 	github.com/stretchr/testify v1.12.1
 	go.uber.org/goleak v1.3.0
+	go.yaml.in/yaml/v3 v3.0.5
 )
 
-require (
-	github.com/petermattis/goid v0.0.0-20250813065127-a731cc31b4fe // indirect
-	go.yaml.in/yaml/v3 v3.0.5 // indirect
-)
+require github.com/petermattis/goid v0.0.0-20250813065127-a731cc31b4fe // indirect
 `
 
 // GoSum is the kit's go.sum, compiled into the grader for the clean room.
@@ -63,7 +61,7 @@ var Sums = map[string]string{
 	"exercises/internal/harness/lockorder.go":         "e5eb6f6b5948c16db1a368948ec312a3f3feb5c5d7729c1ce9032d201f7655fa",
 	"exercises/internal/lockcheck/lockcheck.go":       "7c6a3510ae1053ad0b0874e04ed7d26bf88899816e5b4743b7c2d57c48b944be",
 	"exercises/internal/lockcheck/lockcheck_test.go":  "8f7582a5508e50073c95858eee94b5294b245c3ced3a65f451fac60a65320e72",
-	"go.mod":                     "f741b3a37db630997481241a83bd54effc3671983fcf5ccb48600e8c1e584440",
+	"go.mod":                     "4a2ac5f4c808fb74c2188682ca75ed74d6e13bd927c90f5b8b5e69ba3b744356",
 	"go.sum":                     "92078ca108c8056257bd82262392015ac9b643906382aab39e83f905b4634121",
 	"grader/event/cause.go":      "fe8de28ee19c278d8bc38df64eba6ba03e3e04badc821a81dda913ab8a4ca7b4",
 	"grader/event/cause_test.go": "62152d693edf1e890d6bcefe0f34dcc34d3d2266d30baee86afbe62b66b48ebf",
