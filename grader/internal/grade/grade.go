@@ -436,17 +436,15 @@ func studentPlace(message string, files []string) (string, int) {
 func merge(final, run map[string]classify.Outcome) {
 	for name, o := range run {
 		prev, seen := final[name]
-		o.Duration = max(o.Duration, prev.Duration)
-		prev.Duration = o.Duration
-		final[name] = prev
+		longest := max(o.Duration, prev.Duration)
 		switch {
-		case !seen:
-			final[name] = o
-		case prev.Passed && !o.Passed:
-			final[name] = o
-		case !prev.Passed && !o.Passed && o.Cause.Outranks(prev.Cause):
-			final[name] = o
+		case !seen,
+			prev.Passed && !o.Passed,
+			!prev.Passed && !o.Passed && o.Cause.Outranks(prev.Cause):
+			prev = o
 		}
+		prev.Duration = longest
+		final[name] = prev
 	}
 }
 

@@ -107,6 +107,7 @@ func TestGitHubWorkflow(t *testing.T) {
 	require.True(t, ok)
 	uses := map[string]map[string]any{}
 	var runs []string
+	minScore := ""
 	for _, raw := range steps {
 		step := raw.(map[string]any)
 		if u, ok := step["uses"].(string); ok {
@@ -116,6 +117,8 @@ func TestGitHubWorkflow(t *testing.T) {
 		}
 		if r, ok := step["run"].(string); ok {
 			runs = append(runs, r)
+			env, _ := step["env"].(map[string]any)
+			minScore, _ = env["MIN_SCORE"].(string)
 		}
 	}
 	require.Contains(t, uses, "actions/setup-go")
@@ -123,9 +126,10 @@ func TestGitHubWorkflow(t *testing.T) {
 	require.Contains(t, uses, "actions/upload-artifact")
 	assert.Equal(t, "grade-junit.xml", uses["actions/upload-artifact"]["path"])
 	require.Len(t, runs, 1)
-	for _, want := range []string{"make grade", "--github", "--junit grade-junit.xml", "vars.MIN_SCORE"} {
-		assert.Contains(t, runs[0]+get(t, steps[2], "env", "MIN_SCORE").(string), want)
+	for _, want := range []string{"make grade", "--github", "--junit grade-junit.xml", "--min-score $MIN_SCORE"} {
+		assert.Contains(t, runs[0], want)
 	}
+	assert.Equal(t, "${{ vars.MIN_SCORE }}", minScore, "the minimum score is the repository variable's")
 }
 
 // TestKitTopLevel: the kit's top level holds only what the README lays
