@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/concurrency-kit/kit/grader/event"
 )
@@ -19,6 +20,9 @@ type Outcome struct {
 	Cause   event.Cause
 	Message string
 	Output  string // the test's share of the process output
+	// Duration is how long the test ran: from the harness's start record to
+	// its end record, or to the end of the process when it never ended.
+	Duration time.Duration
 }
 
 // Evidence is what is known about one test from one process.

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"time"
 
 	"github.com/concurrency-kit/kit/grader/catalog"
 	"github.com/concurrency-kit/kit/grader/internal/cache"
@@ -32,7 +34,8 @@ type command struct {
 }
 
 // gradingFlags are the flags of the commands that grade.
-var gradingFlags = []string{"dir", "json", "min-score", "count", "cpu", "jobs", "color", "solutions", "no-sandbox", "no-cache"}
+var gradingFlags = []string{"dir", "json", "min-score", "count", "cpu", "jobs", "color", "solutions", "no-sandbox", "no-cache",
+	"junit", "gradescope", "badge", "github"}
 
 // gradeFlags are grade's: the grading flags and --all.
 var gradeFlags = append([]string{"all"}, gradingFlags...)
@@ -302,6 +305,7 @@ func gradeSelected(ctx context.Context, a *App, o *options, names []string) (*re
 	opts = withCache(opts, o)
 	view := a.newProgress(false)
 	opts.Progress = view.report()
+	o.started = time.Now()
 	doc, err := grade.Grade(ctx, opts)
 	view.stop()
 	return doc, selected, err
@@ -380,9 +384,11 @@ func runList(_ context.Context, a *App, o *options, _ []string) error {
 	return nil
 }
 
-// writeResult prints the document as JSON or as text, and checks
+// writeResult prints the document as JSON or as text, writes the files
+// for CI platforms and grading services that were asked for, and checks
 // --min-score.
 func (a *App) writeResult(doc *report.Document, o *options, detail bool) error {
+	github := o.github || os.Getenv("GITHUB_ACTIONS") == "true"
 	if o.json {
 		enc := json.NewEncoder(a.Stdout)
 		enc.SetIndent("", "  ")
@@ -390,10 +396,22 @@ func (a *App) writeResult(doc *report.Document, o *options, detail bool) error {
 			return fmt.Errorf("write JSON: %w", err)
 		}
 	} else {
+		var out bytes.Buffer
 		text := report.TextOptions{Color: a.useColor(o.color), Width: a.Width, Detail: detail, All: o.all}
-		if err := report.WriteText(a.Stdout, doc, text); err != nil {
+		if err := report.WriteText(&out, doc, text); err != nil {
 			return fmt.Errorf("write report: %w", err)
 		}
+		if err := a.writeLog(out.String(), github); err != nil {
+			return err
+		}
+	}
+	if github {
+		if err := a.writeGitHub(doc, !o.json); err != nil {
+			return err
+		}
+	}
+	if err := writeFiles(doc, o); err != nil {
+		return err
 	}
 	if o.minScore > 0 && doc.Score < o.minScore {
 		return &shortfallError{fmt.Sprintf("score %v is below --min-score %v", doc.Score, o.minScore)}

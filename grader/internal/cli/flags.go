@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // options are the values of every flag; each command registers the flags
@@ -25,6 +26,14 @@ type options struct {
 	noCache   bool
 	all       bool
 	yes       bool
+	// Files for CI platforms and grading services ("" for none), and
+	// GitHub Actions mode (also on when GITHUB_ACTIONS=true).
+	junit      string
+	gradescope string
+	badge      string
+	github     bool
+	// started is when grading started (for Gradescope's execution_time).
+	started time.Time
 }
 
 func newOptions() *options {
@@ -84,6 +93,18 @@ var flagDefs = map[string]func(fs *flag.FlagSet, o *options){
 	},
 	"no-cache": func(fs *flag.FlagSet, o *options) {
 		fs.BoolVar(&o.noCache, "no-cache", false, "grade again even what has not changed since the last grade")
+	},
+	"junit": func(fs *flag.FlagSet, o *options) {
+		fs.StringVar(&o.junit, "junit", "", "also write the result as JUnit XML to `FILE` (for Jenkins, GitLab and other CI)")
+	},
+	"gradescope": func(fs *flag.FlagSet, o *options) {
+		fs.StringVar(&o.gradescope, "gradescope", "", "also write Gradescope's results.json to `FILE`")
+	},
+	"badge": func(fs *flag.FlagSet, o *options) {
+		fs.StringVar(&o.badge, "badge", "", "also write a shields.io endpoint badge of the score to `FILE`")
+	},
+	"github": func(fs *flag.FlagSet, o *options) {
+		fs.BoolVar(&o.github, "github", false, "GitHub Actions mode: annotations, job summary, score outputs (on when GITHUB_ACTIONS=true)")
 	},
 	"no-sandbox": func(fs *flag.FlagSet, o *options) {
 		fs.BoolVar(&o.noSandbox, "no-sandbox", false, "run the tests without the sandbox (see grader/README.md)")

@@ -15,8 +15,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -519,9 +521,12 @@ func (r *exerciseRun) grade(ctx context.Context, opts Options) (report.Exercise,
 		if !ok {
 			o = classify.Outcome{Cause: event.CauseCrash, Message: "the test produced no result"}
 		}
-		t := report.Test{Name: name, Weight: r.ex.Weight(name), Status: report.Pass}
+		t := report.Test{Name: name, Weight: r.ex.Weight(name), Status: report.Pass, DurationMS: o.Duration.Milliseconds()}
 		if !o.Passed {
 			t.Status, t.Cause, t.Message, t.Output = report.Fail, o.Cause, o.Message, truncate(o.Output, maxTestOutput)
+			if file, line := studentPlace(o.Message, r.ex.Files); file != "" {
+				t.File, t.Line = path.Join(r.ex.Path(), file), line
+			}
 		}
 		result.Tests = append(result.Tests, t)
 	}
@@ -540,19 +545,44 @@ func settled(o classify.Outcome) bool {
 	return !strings.Contains(o.Output, "Mutex).Lock") && !strings.Contains(o.Output, "Mutex).RLock")
 }
 
+// placeRef is a reference to a line of a Go file in a message: fake.go:12,
+// ./fake.go:12:5 (the compiler's), /room/exercises/90_fake/fake.go:12.
+var placeRef = regexp.MustCompile(`([A-Za-z0-9_.\-]+\.go):(\d+)`)
+
+// studentPlace finds the first reference in a failure message to one of the
+// student's files (files, by base name) and returns the file's base name and
+// the line, or "" and 0. The classifier's messages name the student's
+// file:line where they can ("data race at a.go:3 and a.go:9", "stuck at
+// queue.go:41"); a reference to a test file is never the student's.
+func studentPlace(message string, files []string) (string, int) {
+	for _, m := range placeRef.FindAllStringSubmatch(message, -1) {
+		if strings.HasSuffix(m[1], "_test.go") || !slices.Contains(files, m[1]) {
+			continue
+		}
+		line, err := strconv.Atoi(m[2])
+		if err != nil || line < 1 {
+			continue
+		}
+		return m[1], line
+	}
+	return "", 0
+}
+
 // merge folds one run's outcomes into the final ones: a test passes only if
-// it passed in every run; a failure keeps the most specific cause seen.
+// it passed in every run; a failure keeps the most specific cause seen. The
+// duration kept is the longest run's.
 func merge(final, run map[string]classify.Outcome) {
 	for name, o := range run {
 		prev, seen := final[name]
+		longest := max(o.Duration, prev.Duration)
 		switch {
-		case !seen:
-			final[name] = o
-		case prev.Passed && !o.Passed:
-			final[name] = o
-		case !prev.Passed && !o.Passed && o.Cause.Outranks(prev.Cause):
-			final[name] = o
+		case !seen,
+			prev.Passed && !o.Passed,
+			!prev.Passed && !o.Passed && o.Cause.Outranks(prev.Cause):
+			prev = o
 		}
+		prev.Duration = longest
+		final[name] = prev
 	}
 }
 

@@ -53,6 +53,14 @@ type Test struct {
 	Cause   event.Cause `json:"cause,omitempty"`
 	Message string      `json:"message,omitempty"`
 	Output  string      `json:"output,omitempty"`
+	// File and Line are the student's file (relative to the kit's root,
+	// with forward slashes) and line that the failure points at, when the
+	// grader knows them.
+	File string `json:"file,omitempty"`
+	Line int    `json:"line,omitempty"`
+	// DurationMS is how long the test ran, in milliseconds: its longest run
+	// when it ran several times (0 when it never started).
+	DurationMS int64 `json:"duration_ms"`
 }
 
 // Statuses of a test.

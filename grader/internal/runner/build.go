@@ -67,7 +67,7 @@ func Build(ctx context.Context, root string, pkgs []Package, overlay map[string]
 			binaries[p.ImportPath] = Binary{Path: bin}
 			continue
 		}
-		binaries[p.ImportPath] = Binary{BuildLog: cleanBuildLog(log, root)}
+		binaries[p.ImportPath] = Binary{BuildLog: cleanBuildLog(log, root, overlay)}
 	}
 	return binaries, nil
 }
@@ -90,8 +90,14 @@ func fileExists(path string) bool {
 	return err == nil && !info.IsDir()
 }
 
-// cleanBuildLog keeps the compiler's messages, with paths relative to root.
-func cleanBuildLog(log, root string) string {
+// cleanBuildLog keeps the compiler's messages, with paths relative to root
+// and the overlay's stand-in files named as the files they stand in for.
+func cleanBuildLog(log, root string, overlay map[string]string) string {
+	for path, backing := range overlay {
+		if backing != "" {
+			log = strings.ReplaceAll(log, backing, path)
+		}
+	}
 	var lines []string
 	for _, line := range strings.Split(strings.TrimSpace(log), "\n") {
 		if strings.HasPrefix(line, "FAIL") || strings.HasPrefix(line, "go: ") && strings.Contains(line, "overlay") {

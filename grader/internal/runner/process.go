@@ -35,9 +35,12 @@ const pollInterval = 50 * time.Millisecond
 
 // Process is what one run of a test binary left behind.
 type Process struct {
-	Records  []event.Record // from the result channel, in order, as far as they fit the run
-	Output   string         // stdout and stderr, interleaved as written
-	ExitCode int            // -1 when killed by a signal
+	Records []event.Record // from the result channel, in order, as far as they fit the run
+	// Durations are how long each test that started ran, timed by when its
+	// records arrived (a test still running at the end: until the end).
+	Durations map[string]time.Duration
+	Output    string // stdout and stderr, interleaved as written
+	ExitCode  int    // -1 when killed by a signal
 	// Killed is set when the grader ended the process because a test ran
 	// past its limit and the harness did not end it.
 	Killed bool
@@ -105,7 +108,7 @@ func Execute(ctx context.Context, x Execution) (*Process, error) {
 	// output is read for a moment at most.
 	w.killAll()
 	p := &w.p
-	p.Records = w.records.finish()
+	p.Records, p.Durations = w.records.finish()
 	output.SetReadDeadline(time.Now().Add(drainTime))
 	copier.Wait()
 	p.Output = outBuf.String()

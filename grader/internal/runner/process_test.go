@@ -223,3 +223,16 @@ func TestExecuteKeepsReadingAfterAnOverlongRecord(t *testing.T) {
 	assert.Equal(t, "TestB", p.Records[3].Test)
 	assert.True(t, p.Clean)
 }
+
+// TestRecordFilterTimesTests: a test's duration is the time from its start
+// record's arrival to its end record's; a dropped record times nothing.
+func TestRecordFilterTimesTests(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	f := newRecordFilter([]string{"TestA", "TestB"})
+	f.add(event.Record{Kind: event.Start, Test: "TestA"}, t0)
+	f.add(event.Record{Kind: event.End, Test: "TestB"}, t0.Add(time.Second)) // not running: dropped
+	f.add(event.Record{Kind: event.End, Test: "TestA"}, t0.Add(1500*time.Millisecond))
+	f.add(event.Record{Kind: event.Start, Test: "TestB"}, t0.Add(2*time.Second))
+	f.add(event.Record{Kind: event.End, Test: "TestB"}, t0.Add(2250*time.Millisecond))
+	assert.Equal(t, map[string]time.Duration{"TestA": 1500 * time.Millisecond, "TestB": 250 * time.Millisecond}, f.durations)
+}

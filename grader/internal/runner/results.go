@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"sync"
@@ -84,8 +85,9 @@ func (r *resultReader) runningSince() time.Time {
 
 // finish stops reading once the test process has been reaped: it stops the
 // reading goroutine, then reads exactly the bytes that are still in the
-// pipe, and returns the records kept.
-func (r *resultReader) finish() []event.Record {
+// pipe, and returns the records kept and how long each test that started
+// ran (a test still running when the process ended ran until now).
+func (r *resultReader) finish() ([]event.Record, map[string]time.Duration) {
 	r.pipe.SetReadDeadline(time.Unix(1, 0)) // wakes a blocked Read at once
 	<-r.done
 	if n := available(r.pipe); n > 0 {
@@ -96,7 +98,11 @@ func (r *resultReader) finish() []event.Record {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return slices.Clone(r.filter.kept)
+	durations := maps.Clone(r.filter.durations)
+	if r.filter.running != "" {
+		durations[r.filter.running] = time.Since(r.filter.runningSince)
+	}
+	return slices.Clone(r.filter.kept), durations
 }
 
 // available is how many bytes are waiting in the pipe.
@@ -126,10 +132,13 @@ type recordFilter struct {
 	running      string
 	runningSince time.Time // when the running test started; zero between tests
 	kept         []event.Record
+	// durations are the times from each ended test's start record to its
+	// end record, as they arrived.
+	durations map[string]time.Duration
 }
 
 func newRecordFilter(tests []string) *recordFilter {
-	return &recordFilter{tests: tests, started: map[string]bool{}}
+	return &recordFilter{tests: tests, started: map[string]bool{}, durations: map[string]time.Duration{}}
 }
 
 func (f *recordFilter) add(r event.Record, now time.Time) {
@@ -144,6 +153,7 @@ func (f *recordFilter) add(r event.Record, now time.Time) {
 		if r.Test == "" || r.Test != f.running {
 			return
 		}
+		f.durations[r.Test] = now.Sub(f.runningSince)
 		f.running, f.runningSince = "", time.Time{}
 	default:
 		return

@@ -61,6 +61,7 @@ func RunTests(ctx context.Context, x Execution, c classify.Classifier) (map[stri
 			// The process ended before the test started.
 			o = c.Classify(classify.Evidence{Test: name, Output: p.Output, ExitCode: p.ExitCode, Killed: p.Killed, MemoryLimit: p.MemoryLimit})
 		}
+		o.Duration = max(o.Duration, outcomes[name].Duration)
 		outcomes[name] = o
 	}
 	return outcomes, nil
@@ -110,6 +111,7 @@ func analyse(p *Process, tests []string, c classify.Classifier) (map[string]clas
 			ev.ExitCode, ev.Killed, ev.MemoryLimit = p.ExitCode, p.Killed, p.MemoryLimit
 		}
 		o := c.Classify(ev)
+		o.Duration = p.Durations[name]
 		if o.Passed && raceSeen {
 			tainted = append(tainted, name)
 			continue

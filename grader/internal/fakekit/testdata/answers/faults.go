@@ -7,7 +7,7 @@ import "sync"
 func Answer(test string) int {
 	switch test {
 	case "TestFail":
-		return 41
+		return forged()
 	case "TestRace":
 		n := 0
 		var wg sync.WaitGroup
@@ -52,4 +52,13 @@ func Answer(test string) int {
 		return len(blocks)
 	}
 	return 42
+}
+
+// forged prints workflow commands, as a student's code might, and fails:
+// the grader's GitHub mode must keep them from reaching the runner.
+func forged() int {
+	println("::error file=fake.go,line=1::forged by the student")
+	println("::set-output name=score::100")
+	println("::add-mask::secret")
+	return 41
 }
