@@ -6,11 +6,13 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -204,6 +206,129 @@ func shareDocs(n int) []string {
 	return docs
 }
 
+// patience bounds the wait, on the real scheduler, for something a correct
+// solution does at once.
+const patience = 3 * time.Second
+
+// goid returns the calling goroutine's id, from the first line of its stack
+// ("goroutine 7 [running]:").
+func goid() int {
+	var buf [64]byte
+	n := runtime.Stack(buf[:], false)
+	fields := strings.Fields(string(buf[:n]))
+	id, _ := strconv.Atoi(fields[1])
+	return id
+}
+
+// stateOf returns the state of goroutine id as runtime.Stack shows it
+// ("chan receive", "sync.WaitGroup.Wait", "running", "runnable", ...), or ""
+// if there is no such goroutine.
+func stateOf(id int) string {
+	buf := make([]byte, 1<<16)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	prefix := "goroutine " + strconv.Itoa(id) + " ["
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		if rest, ok := strings.CutPrefix(g, prefix); ok {
+			state, _, _ := strings.Cut(rest, "]")
+			state, _, _ = strings.Cut(state, ",")
+			return state
+		}
+	}
+	return ""
+}
+
+// blocked tells whether a goroutine state is a wait for another goroutine
+// (a channel, a select, a WaitGroup, a mutex...), not running, runnable or
+// sleeping.
+func blocked(state string) bool {
+	for _, s := range []string{"chan receive", "chan send", "select", "sync.", "semacquire"} {
+		if strings.HasPrefix(state, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// requireWorkersOverlap runs WordCountFunc(docs, workers, split) on the real
+// scheduler with a split that blocks until the test lets it go, and requires
+// that min(workers, len(docs)) calls of split get in progress at once while
+// the goroutine that called WordCountFunc waits, blocked. It runs before the
+// synctest tests, which would hang (until the time limit) on the mistakes it
+// reports: a lock held while split runs makes the other workers wait on a
+// mutex, and a merger that spins never blocks, and synctest.Wait waits for
+// both in vain.
+func requireWorkersOverlap(t *testing.T, docs, workers int) {
+	t.Helper()
+	gate := make(chan struct{})
+	var inFlight atomic.Int64
+	split := func(doc string) []string {
+		inFlight.Add(1)
+		<-gate
+		return strings.Fields(doc)
+	}
+	ids := make(chan int, 1)
+	done := make(chan map[string]int, 1)
+	texts := shareDocs(docs)
+	go func() {
+		ids <- goid()
+		done <- confine.WordCountFunc(texts, workers, split)
+	}()
+	caller := <-ids
+	want := int64(min(workers, docs))
+	deadline := time.Now().Add(patience)
+	var state string
+	for {
+		state = stateOf(caller)
+		if inFlight.Load() == want && blocked(state) {
+			break
+		}
+		if len(done) > 0 || inFlight.Load() > want || time.Now().After(deadline) {
+			break
+		}
+		runtime.Gosched()
+	}
+	atOnce := inFlight.Load()
+	returned := len(done) > 0
+	close(gate)
+	got := <-done
+	switch {
+	case returned:
+		require.Failf(t, "WordCountFunc did not wait",
+			"WordCountFunc(%d docs, %d workers) returned while %d calls of split were still blocked: it must "+
+				"start the workers, then wait until every one of them has handed over its partial result",
+			docs, workers, atOnce)
+	case atOnce > want:
+		require.Failf(t, "too many goroutines",
+			"WordCountFunc(%d docs, %d workers) with a split that blocks: %d calls of split were in progress at "+
+				"once; start at most workers goroutines and give each a share of the docs, not a goroutine per doc",
+			docs, workers, atOnce)
+	case atOnce < want && blocked(state):
+		require.Failf(t, "workers do not overlap",
+			"WordCountFunc(%d docs, %d workers) with a split that blocks: after %v only %d calls of split were in "+
+				"progress, want %d at once. Do the workers take turns on a lock held while they split and count? "+
+				"Each worker counts into a map of its own, so no lock is needed while it works",
+			docs, workers, patience, atOnce, want)
+	case atOnce == want && !blocked(state):
+		require.Failf(t, "the caller does not block",
+			"WordCountFunc(%d docs, %d workers): while every worker was in split, the goroutine that called "+
+				"WordCountFunc was %q, not blocked: it must wait for the partial results by blocking (receive from "+
+				"a channel, wg.Wait), not spin in a loop that looks again and again", docs, workers, state)
+	case atOnce != want:
+		require.Failf(t, "workers do not overlap",
+			"WordCountFunc(%d docs, %d workers) with a split that blocks: after %v %d calls of split were in "+
+				"progress, want %d at once (min(workers, len(docs))), and the calling goroutine was %q",
+			docs, workers, patience, atOnce, want, state)
+	}
+	requireCounts(t, countWords(texts, strings.Fields), got, fmt.Sprintf("WordCountFunc(%d docs, %d workers)", docs, workers))
+}
+
 // TestWordCountUsesWorkers: the docs really are split by workers goroutines
 // at the same time: with a split function that blocks, exactly
 // min(workers, len(docs)) calls of split are in progress at once. One call
@@ -211,8 +336,14 @@ func shareDocs(n int) []string {
 // WordCountFunc started a goroutine per doc instead of per worker.
 func TestWordCountUsesWorkers(t *testing.T) {
 	harness.Setup(t)
+	requireWorkersOverlap(t, 8, 4)
 	cases := []struct{ docs, workers int }{
 		{8, 2}, {8, 4}, {9, 3}, {6, 6}, {12, 3}, {4, 1},
+		// Ragged splits: with shares of ceil(len(docs)/workers) docs, some
+		// workers would get nothing (9 docs, 4 workers: 3+3+3+0).
+		{9, 4}, {7, 5}, {11, 6},
+		// More workers than any plausible cap (NumCPU, 8, 32...).
+		{100, 100}, {300, 257},
 	}
 	for _, tc := range cases {
 		t.Run(fmt.Sprintf("%d docs, %d workers", tc.docs, tc.workers), func(t *testing.T) {
@@ -269,8 +400,9 @@ func TestWordCountUsesWorkers(t *testing.T) {
 // waiting while some doc has not been split yet.
 func TestWordCountWaitsForEveryWorker(t *testing.T) {
 	harness.Setup(t)
+	requireWorkersOverlap(t, 6, 3)
 	cases := []struct{ docs, workers int }{
-		{6, 3}, {8, 2}, {5, 5}, {4, 1},
+		{6, 3}, {8, 2}, {5, 5}, {4, 1}, {7, 3},
 	}
 	for _, tc := range cases {
 		t.Run(fmt.Sprintf("%d docs, %d workers", tc.docs, tc.workers), func(t *testing.T) {

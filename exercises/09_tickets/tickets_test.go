@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -166,12 +167,15 @@ func TestEveryTicketSoldExactlyOnce(t *testing.T) {
 	}
 }
 
-// TestRemainingNeverNegativeAndConsistent: while windows sell, Remaining read
-// from other goroutines stays within 0..stock, never goes up, agrees with the
-// tickets already sold, and ends at 0.
+// TestRemainingNeverNegativeAndConsistent: while windows sell, and then keep
+// trying to sell from the sold-out office, Remaining read from other
+// goroutines stays within 0..stock, never goes up, agrees with the tickets
+// already sold, and ends at 0. A Sell that takes a ticket first and puts it
+// back when there was none (in a second critical section) shows a negative
+// stock in between, and the readers see it.
 func TestRemainingNeverNegativeAndConsistent(t *testing.T) {
 	harness.Setup(t)
-	const rounds, sellers, readers, stock = 10, 8, 4, 100
+	const rounds, sellers, readers, stock, soldOutTries, siegeTries = 10, 8, 4, 100, 100, 10_000
 	for round := 1; round <= rounds; round++ {
 		o := tickets.NewOffice(stock)
 		require.Equalf(t, stock, o.Remaining(), "round %d: a new office holds its whole stock", round)
@@ -185,6 +189,16 @@ func TestRemainingNeverNegativeAndConsistent(t *testing.T) {
 				for range stock + 1 {
 					ticket, ok := o.Sell(i + 1)
 					if !ok {
+						// Sold out: keep knocking for a while, with the
+						// readers still looking. A failed Sell must leave
+						// the office as it is, even for a moment.
+						for range soldOutTries {
+							if ticket, ok := o.Sell(i + 1); ok || ticket != 0 {
+								bad.add("round %d: Sell on a sold-out office returned (%d, %v); want (0, false)",
+									round, ticket, ok)
+							}
+							runtime.Gosched()
+						}
 						return
 					}
 					runtime.Gosched() // let other windows sell before we look
@@ -198,7 +212,7 @@ func TestRemainingNeverNegativeAndConsistent(t *testing.T) {
 				return
 			}
 			last := stock
-			for range 20_000 {
+			for range 40_000 {
 				if sellersLeft.Load() == 0 {
 					return
 				}
@@ -221,6 +235,37 @@ func TestRemainingNeverNegativeAndConsistent(t *testing.T) {
 		require.Falsef(t, ok, "round %d: sold-out office: Sell must report ok == false", round)
 		require.Equalf(t, 0, o.Remaining(), "round %d: sold-out office: a failed Sell must not change Remaining", round)
 	}
+
+	// Last, a sold-out office under siege: windows keep calling Sell, which
+	// must fail without touching the stock, while readers look at it
+	// nonstop, on several threads (GOMAXPROCS is set here, so the test does
+	// not depend on the machine's core count).
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	o := tickets.NewOffice(1)
+	o.Sell(1)
+	var bad problems
+	var knocking atomic.Int32
+	knocking.Store(sellers)
+	harness.Together(sellers+readers, func(i int) {
+		if i < sellers {
+			defer knocking.Add(-1)
+			for range siegeTries {
+				if ticket, ok := o.Sell(i + 1); ok || ticket != 0 {
+					bad.add("Sell on a sold-out office returned (%d, %v); want (0, false)", ticket, ok)
+					return
+				}
+			}
+			return
+		}
+		for knocking.Load() > 0 {
+			if r := o.Remaining(); r != 0 {
+				bad.add("Remaining() = %d on a sold-out office while windows kept trying to sell: a failed Sell "+
+					"must leave the stock alone, even for a moment (check before you take, in one critical section)", r)
+				return
+			}
+		}
+	})
+	bad.requireNone(t)
 }
 
 // TestSellAllAccountsForEveryTicket: SellAll with many windows sells every
@@ -271,13 +316,15 @@ func TestSellAllAccountsForEveryTicket(t *testing.T) {
 	}
 }
 
-// TestSellAllRunsEveryWindowAtOnce: with as many tickets as windows and a
-// print that waits until every window is printing, each window must sell one
-// ticket and be inside print at the same time as all the others. SellAll run
-// one window after another, or printing one window at a time, cannot do that.
+// TestSellAllRunsEveryWindowAtOnce: with as many tickets as windows (40) and
+// a print that waits until every window is printing, each window must sell
+// one ticket and be inside print at the same time as all the others. SellAll
+// run one window after another, printing one window at a time (under the
+// office's lock or a lock of its own), or a pool of fewer goroutines than
+// windows cannot do that.
 func TestSellAllRunsEveryWindowAtOnce(t *testing.T) {
 	harness.Setup(t)
-	const windows = 6
+	const windows = 40 // past any plausible cap on goroutines (NumCPU, 8, 32)
 	o := tickets.NewOffice(windows)
 
 	var (
@@ -382,4 +429,88 @@ func TestPrintRunsOutsideTheLock(t *testing.T) {
 			"print (the slow part) must be called after the office's lock is released", waitLimit)
 	require.Truef(t, sideOK, "window 2 sold while window 1 was printing ticket 1 of 3, so its sale must succeed")
 	assert.Equal(t, 2, sideTicket, "window 1 holds ticket 1, so window 2's sale must get ticket 2")
+}
+
+// requireWindowsPrintTogether checks, on the real scheduler, that two windows
+// can be inside print at the same time. The synctest test below needs it: a
+// window waiting for a lock that another window holds while it prints is not
+// blocked in synctest's sense, and synctest.Wait would wait for it in vain
+// until the time limit.
+func requireWindowsPrintTogether(t *testing.T) {
+	t.Helper()
+	o := tickets.NewOffice(2)
+	var arrived atomic.Int32
+	var timedOut atomic.Bool
+	both := make(chan struct{})
+	o.SellAll(2, func(window, ticket int) {
+		if arrived.Add(1) == 2 {
+			close(both)
+		}
+		select {
+		case <-both:
+		case <-time.After(waitLimit):
+			timedOut.Store(true) // give up, so that the office can go on
+		}
+	})
+	require.Falsef(t, timedOut.Load(),
+		"SellAll(2 windows) on a stock of 2: a window waited %v inside print for the other window to print too; "+
+			"the windows must sell and print at the same time, each in its own goroutine, with no lock held "+
+			"around print", waitLimit)
+}
+
+// TestSellAllWaitsForEveryWindow: SellAll returns only after every window has
+// stopped. In a synctest bubble, window 1's first print is held on a channel
+// the test controls; the other windows sell the rest and stop. Then an hour
+// of fake time passes: SellAll must still be waiting (no amount of sleeping
+// can stand in for waiting for the windows). Once print is let go, SellAll
+// returns every ticket, window 1's included.
+func TestSellAllWaitsForEveryWindow(t *testing.T) {
+	harness.Setup(t)
+	requireWindowsPrintTogether(t)
+	harness.Bubble(t, func(t *testing.T) {
+		const windows, stock = 3, 12
+		o := tickets.NewOffice(stock)
+		release := make(chan struct{})
+		var held atomic.Int32 // window that holds its print, 0 while none does
+		print := func(window, ticket int) {
+			if held.CompareAndSwap(0, int32(window)) {
+				<-release
+			}
+		}
+		done := make(chan map[int][]int, 1)
+		go func() { done <- o.SellAll(windows, print) }()
+		t.Cleanup(func() {
+			select {
+			case <-release:
+			default:
+				close(release)
+			}
+		})
+
+		synctest.Wait() // one window is held in print, the others have sold the rest
+		select {
+		case got := <-done:
+			require.FailNowf(t, "SellAll did not wait for its windows",
+				"SellAll returned %v while window %d was still inside print: it must wait until every window "+
+					"has stopped (wg.Wait), not return as soon as the tickets are gone", got, held.Load())
+		default:
+		}
+		require.NotZero(t, held.Load(), "no window ever called print, although there were %d tickets to sell", stock)
+		require.Equal(t, 0, o.Remaining(), "while one window is held in print, the others must sell every other ticket")
+
+		time.Sleep(time.Hour) // fake time: only a SellAll that sleeps instead of waiting wakes up
+		select {
+		case got := <-done:
+			require.FailNowf(t, "SellAll did not wait for its windows",
+				"SellAll returned %v after an hour (of fake time) while window %d was still inside print: it slept "+
+					"instead of waiting; wait for the windows (wg.Wait), however long they take", got, held.Load())
+		default:
+		}
+
+		close(release)
+		got := <-done
+		checkTickets(t, fmt.Sprintf("SellAll(%d windows) on a stock of %d", windows, stock), stock, got)
+		require.NotEmptyf(t, got[int(held.Load())],
+			"window %d sold a ticket (it was printing it), but SellAll's result has no ticket for it", held.Load())
+	})
 }

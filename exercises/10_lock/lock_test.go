@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
@@ -16,12 +18,15 @@ import (
 	"github.com/concurrency-kit/kit/exercises/internal/harness"
 )
 
-// Every test runs in a synctest bubble (harness.Bubble): time there is fake.
+// Most tests run in a synctest bubble (harness.Bubble): time there is fake.
 // It stands still while any goroutine of the bubble can run, and jumps
 // forward only when every goroutine is blocked. So a 5s timeout takes no real
 // time and is exact to the nanosecond, and synctest.Wait() returns once every
 // other goroutine of the bubble is blocked, which is how a test knows that an
-// Acquire "is waiting" or "has been woken and returned".
+// Acquire "is waiting" or "has been woken and returned". Two tests run on
+// the real scheduler instead: TestWaitersTakeNoTurns (a spinning waiter never
+// lets a bubble settle) and TestUnderStress (timers that fire while other
+// goroutines run, which a bubble never does).
 
 // step and patience drive eventually: it lets fake time pass in steps so
 // that a slow (polling) lock still gets its chance, and gives up after
@@ -117,6 +122,7 @@ func acquireCtx(ctx context.Context, l *lock.Lock) bool { return l.AcquireContex
 // meanwhile, so that waiters with a timeout get the chance to give up.
 func bubble(t *testing.T, f func(t *testing.T, newLock func() *lock.Lock)) {
 	t.Helper()
+	requireWaitersBlock(t)
 	harness.Bubble(t, func(t *testing.T) {
 		baseline := bubbleGoroutines()
 		var locks []*lock.Lock
@@ -140,6 +146,181 @@ func bubble(t *testing.T, f func(t *testing.T, newLock func() *lock.Lock)) {
 			return l
 		})
 	})
+}
+
+// realPatience bounds, on the real scheduler, the wait for something a
+// correct lock does at once.
+const realPatience = 2 * time.Second
+
+// goid returns the calling goroutine's id, from the first line of its stack
+// ("goroutine 7 [running]:").
+func goid() int {
+	var buf [64]byte
+	n := runtime.Stack(buf[:], false)
+	fields := strings.Fields(string(buf[:n]))
+	id, _ := strconv.Atoi(fields[1])
+	return id
+}
+
+// states returns the state of each goroutine of ids, as runtime.Stack shows
+// it ("chan send", "select", "sync.Cond.Wait", "sleep", "running",
+// "runnable", ...).
+func states(ids []int) map[int]string {
+	buf := make([]byte, 1<<16)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	want := map[int]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	out := map[int]string{}
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		header, _, _ := strings.Cut(g, "\n")
+		idText, state, ok := strings.Cut(strings.TrimPrefix(header, "goroutine "), " [")
+		id, err := strconv.Atoi(idText)
+		if !ok || err != nil || !want[id] {
+			continue
+		}
+		state, _, _ = strings.Cut(state, "]")
+		state, _, _ = strings.Cut(state, ",")
+		out[id] = state
+	}
+	return out
+}
+
+// blocked tells whether a goroutine state is a wait that only another
+// goroutine can end (a channel, a select, a mutex or condition), or also,
+// when sleepOK, a time.Sleep.
+func blocked(state string, sleepOK bool) bool {
+	if sleepOK && strings.HasPrefix(state, "sleep") {
+		return true
+	}
+	for _, s := range []string{"chan send", "chan receive", "select", "sync.", "semacquire"} {
+		if strings.HasPrefix(state, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// waitersBlock holds a new lock and starts an Acquire on it, on the real
+// scheduler, then (one at a time, each alone, each on a new lock) an
+// AcquireTimeout(1h) and an AcquireContext. It reports "" once the waiter is blocked (asleep until
+// something wakes it: with sleepOK a time.Sleep counts) in several looks in a
+// row, or else how it spends its time. Then it releases the lock for the
+// waiter and checks that the waiter got it; broken says what went wrong with
+// that, if anything.
+func waitersBlock(sleepOK bool) (report, broken string) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel() // ends an AcquireContext that a broken lock never wakes
+	ways := []struct {
+		name string
+		take func(l *lock.Lock) bool
+	}{
+		{"Acquire", func(l *lock.Lock) bool { l.Acquire(); return true }},
+		{"AcquireTimeout(1h)", func(l *lock.Lock) bool { return l.AcquireTimeout(time.Hour) }},
+		{"AcquireContext", func(l *lock.Lock) bool { return l.AcquireContext(ctx) == nil }},
+	}
+	for _, w := range ways {
+		l := lock.New() // a new lock each time: only waiting is looked at here
+		if !l.TryAcquire() {
+			return report, "TryAcquire on a free lock did not take it"
+		}
+		id := make(chan int, 1)
+		took := make(chan bool, 1)
+		go func() {
+			id <- goid()
+			took <- w.take(l)
+		}()
+		waiter := []int{<-id}
+		deadline := time.Now().Add(realPatience)
+		for streak := 0; streak < 5; runtime.Gosched() {
+			if len(took) > 0 {
+				return report, w.name + " returned while the lock was held"
+			}
+			if state := states(waiter)[waiter[0]]; blocked(state, sleepOK) {
+				streak++
+			} else if streak = 0; time.Now().After(deadline) {
+				report = fmt.Sprintf("%s was %q", w.name, state)
+				break
+			}
+		}
+		// Release the lock for the waiter, and wait until it has taken it.
+		if err := l.Release(); err != nil {
+			return report, fmt.Sprintf("Release of the held lock, with %s waiting, returned %v", w.name, err)
+		}
+		select {
+		case ok := <-took:
+			if !ok {
+				return report, w.name + " returned without the lock, although the lock was released for it"
+			}
+		case <-time.After(realPatience):
+			return report, fmt.Sprintf("%s was still waiting %v after the lock was released for it", w.name, realPatience)
+		}
+		if err := l.Release(); err != nil {
+			return report, fmt.Sprintf("Release for the %s that took the lock returned %v", w.name, err)
+		}
+		if report != "" {
+			return report, ""
+		}
+	}
+	return "", ""
+}
+
+// probes holds what requireWaitersBlock found, by top-level test.
+var (
+	probesMu sync.Mutex
+	probes   = map[string]string{}
+)
+
+// requireWaitersBlock fails the test, on the real scheduler and before any
+// synctest bubble starts, if a goroutine waiting for a held lock does not
+// block. A waiter that spins (a TryAcquire or CompareAndSwap loop) never
+// blocks, so synctest.Wait would wait for it in vain and the test would hang
+// until its time limit instead of failing with this message.
+func requireWaitersBlock(t *testing.T) {
+	t.Helper()
+	top, _, _ := strings.Cut(t.Name(), "/")
+	probesMu.Lock()
+	report, probed := probes[top]
+	probesMu.Unlock()
+	if !probed { // once per top-level test: a spinning lock costs the patience once
+		report, _ = waitersBlock(true)
+		probesMu.Lock()
+		probes[top] = report
+		probesMu.Unlock()
+	}
+	if report != "" {
+		require.Failf(t, "waiters spin",
+			"with the lock held, goroutines waiting in Acquire, AcquireTimeout and AcquireContext must block "+
+				"(on a channel, or sync.Cond.Wait) until a Release or their timeout wakes them; after %v %s: "+
+				"they keep running, a loop that tries again and again (TryAcquire, CompareAndSwap) and burns a core",
+			realPatience, report)
+	}
+}
+
+// TestWaitersTakeNoTurns: on the real scheduler, a goroutine waiting for a
+// held lock sleeps until it is woken: it is blocked whenever the test looks,
+// it does not run, and it does not poll (wake up now and then with
+// time.Sleep to try again).
+func TestWaitersTakeNoTurns(t *testing.T) {
+	harness.Setup(t)
+	report, broken := waitersBlock(false)
+	if report != "" {
+		require.Failf(t, "waiters do not sleep",
+			"with the lock held, goroutines waiting in Acquire, AcquireTimeout and AcquireContext must block "+
+				"until a Release or their timeout wakes them (a channel, or sync.Cond.Wait); after %v %s. "+
+				"\"sleep\" is a poll (time.Sleep, then try again); \"running\" or \"runnable\" is a spin",
+			realPatience, report)
+	}
+	require.Emptyf(t, broken, "an Acquire, an AcquireTimeout(1h) and an AcquireContext waited for a held lock, "+
+		"which was then released for each of them in turn: %s", broken)
 }
 
 // bubbleGoroutines waits until the bubble has settled and returns the stack
@@ -400,6 +581,52 @@ func TestAcquireTimeout(t *testing.T) {
 			require.Equal(t, after, c.out.elapsed, "AcquireTimeout must return at the moment of the Release")
 			require.False(t, l.TryAcquire(), "AcquireTimeout reported true, so it holds the lock: TryAcquire must fail")
 			require.NoError(t, l.Release())
+		})
+	})
+	t.Run("keeps its deadline when a wake-up brings nothing", func(t *testing.T) {
+		bubble(t, func(t *testing.T, newLock func() *lock.Lock) {
+			// An Acquire and an AcquireTimeout(5s) wait; after 2s the holder
+			// releases. If the Acquire gets the lock, the AcquireTimeout may
+			// have been woken for nothing: it must sleep again until its own
+			// deadline, 5s after the call, not start a new 5s wait. The order
+			// in which they start alternates, so that both can win.
+			const d, after = 5 * time.Second, 2 * time.Second
+			for try := range 12 {
+				l := newLock()
+				mustHold(t, l, "the holder")
+				var other, timed *call[bool]
+				startOther := func() { other = start(func() bool { return acquire(l) }); synctest.Wait() }
+				startTimed := func() { timed = start(func() bool { return l.AcquireTimeout(d) }); synctest.Wait() }
+				if try%2 == 0 {
+					startOther()
+					startTimed()
+				} else {
+					startTimed()
+					startOther()
+				}
+				time.Sleep(after)
+				requireWaiting(t, []*call[bool]{other, timed}, "Acquire and AcquireTimeout(5s) on a held lock, 2s in,")
+				require.NoError(t, l.Release(), "the holder's Release")
+				synctest.Wait()
+				require.LessOrEqualf(t, countReturned([]*call[bool]{other, timed}), 1,
+					"try %d: one Release let both waiters in: two goroutines hold the lock", try)
+				if timed.returned() { // the AcquireTimeout won the Release
+					require.Truef(t, timed.out.val, "try %d: AcquireTimeout returned at the Release without the lock", try)
+					require.NoError(t, l.Release(), "Release for the AcquireTimeout")
+					require.Truef(t, eventually(other.returned), "try %d: the Acquire did not get the lock after the second Release", try)
+					require.NoError(t, l.Release(), "Release for the Acquire")
+					continue
+				}
+				require.Truef(t, eventually(other.returned), "try %d: nobody got the lock at the holder's Release (lost wake-up)", try)
+				require.Truef(t, eventually(timed.returned),
+					"try %d: AcquireTimeout(5s) was still waiting %v after its deadline", try, patience)
+				require.Falsef(t, timed.out.val, "try %d: AcquireTimeout must give up: the Acquire holds the lock", try)
+				require.Equalf(t, d, timed.out.elapsed,
+					"try %d: AcquireTimeout(5s) gave up %v after the call, not 5s: it was woken at the Release after 2s, "+
+						"found the lock taken and went back to sleep with a new 5s timer. The deadline is fixed when "+
+						"the call begins (one timer, or time.Until(deadline) for each wait)", try, timed.out.elapsed)
+				require.NoError(t, l.Release(), "Release for the Acquire")
+			}
 		})
 	})
 	t.Run("d <= 0 does not wait", func(t *testing.T) {
@@ -740,4 +967,139 @@ func TestMutualExclusion(t *testing.T) {
 			}
 		})
 	})
+}
+
+// problem keeps the first problem that goroutines of a stress round found.
+type problem struct {
+	mu  sync.Mutex
+	msg string
+}
+
+func (p *problem) add(format string, args ...any) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.msg == "" {
+		p.msg = fmt.Sprintf(format, args...)
+	}
+}
+
+func (p *problem) get() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.msg
+}
+
+// TestUnderStress: on the real scheduler, where timers fire while other
+// goroutines run (in a synctest bubble they fire only when everyone is
+// blocked), goroutines take the lock in every way, with timeouts of a few
+// microseconds that expire right while the lock is being released to them,
+// and a context that is cancelled while some of them wait on it; another
+// goroutine calls Locked all the while. Never may two goroutines hold the
+// lock, Locked must be true while one does, no round may get stuck (a lost
+// wake-up, or the lock handed to a waiter that had just given up), and in the
+// end the lock must be free. GOMAXPROCS is set to 1, 2 and 4 here, so the test
+// does not depend on the machine's core count.
+func TestUnderStress(t *testing.T) {
+	harness.Setup(t)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	const rounds, workers, perWorker = 12, 6, 100
+	for _, procs := range []int{1, 2, 4} {
+		runtime.GOMAXPROCS(procs)
+		for round := range rounds {
+			what := fmt.Sprintf("GOMAXPROCS=%d, round %d", procs, round)
+			l := lock.New()
+			ctx, cancel := context.WithCancel(context.Background())
+			var bad problem
+			var holders, taking atomic.Int32
+			var unsticking atomic.Bool // the round got stuck: the test releases the lock to end it
+			var taken atomic.Int64
+			shared := 0 // guarded by l alone: the race detector checks that l orders the accesses
+			taking.Store(workers)
+			finished := make(chan struct{})
+			go func() {
+				defer close(finished)
+				harness.Together(workers+1, func(i int) {
+					if i == workers { // the observer
+						for taking.Load() > 0 {
+							_ = l.Locked()
+							runtime.Gosched()
+						}
+						return
+					}
+					defer taking.Add(-1)
+					for j := range perWorker {
+						if i == 0 && j == perWorker/2 {
+							cancel() // while others may be waiting in AcquireContext(ctx)
+						}
+						got := false
+						switch (i + j) % 5 {
+						case 0:
+							l.Acquire()
+							got = true
+						case 1:
+							got = l.TryAcquire()
+						case 2:
+							got = l.AcquireTimeout(time.Duration(j%4) * 20 * time.Microsecond)
+						case 3:
+							got = l.AcquireContext(ctx) == nil
+						case 4:
+							tctx, tcancel := context.WithTimeout(context.Background(), time.Duration(j%3)*30*time.Microsecond)
+							got = l.AcquireContext(tctx) == nil
+							tcancel()
+						}
+						if !got {
+							continue
+						}
+						if unsticking.Load() { // the test is ending a stuck round: just go
+							_ = l.Release()
+							continue
+						}
+						if h := holders.Add(1); h != 1 {
+							bad.add("%d goroutines held the lock at the same moment", h)
+						}
+						if !l.Locked() {
+							bad.add("Locked() was false while a goroutine held the lock")
+						}
+						shared++
+						taken.Add(1)
+						runtime.Gosched() // let the others try while we hold the lock
+						holders.Add(-1)
+						if err := l.Release(); err != nil {
+							bad.add("Release by the goroutine holding the lock returned %v", err)
+						}
+					}
+				})
+			}()
+			select {
+			case <-finished:
+			case <-time.After(realPatience):
+				state := fmt.Sprintf("Locked() is %v, %d goroutine(s) still taking turns", l.Locked(), taking.Load())
+				// Unstick the waiters, so that the test can end.
+				unsticking.Store(true)
+				for end := time.Now().Add(realPatience); time.Now().Before(end); runtime.Gosched() {
+					select {
+					case <-finished:
+						end = time.Now()
+					default:
+						_ = l.Release()
+					}
+				}
+				cancel()
+				require.Failf(t, "stuck",
+					"%s: %d goroutines taking and releasing the lock (with timeouts that expire while the lock is "+
+						"being released, and a context cancelled while some wait) were still not done after %v; %s. "+
+						"A waiter slept on while the lock was free: a lost wake-up, or the lock was handed to a "+
+						"waiter that had just given up and never released it",
+					what, workers, realPatience, state)
+			}
+			cancel()
+			if msg := bad.get(); msg != "" {
+				require.Failf(t, "two holders", "%s: %s", what, msg)
+			}
+			require.Equalf(t, int(taken.Load()), shared, "%s: a counter incremented under the lock lost updates", what)
+			require.Falsef(t, l.Locked(), "%s: every holder released the lock, but Locked() is true", what)
+			require.Truef(t, l.TryAcquire(), "%s: every holder released the lock, but TryAcquire cannot take it", what)
+			require.NoError(t, l.Release())
+		}
+	}
 }

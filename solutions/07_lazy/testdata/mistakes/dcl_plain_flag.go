@@ -3,7 +3,7 @@
 package lazy
 
 // Mistake: double-checked locking with a plain bool: Get and Done read done (and val) outside the lock, unsynchronized with the write made under it
-// Fails: TestGetInitRunsOnce:race TestGetNeverHalfBuilt:race TestGetWaitsForInit:race
+// Fails: TestGetInitRunsOnce:race TestGetNeverHalfBuilt:race TestGetWaitsForInit:race TestGetUnderStress
 
 import (
 	"errors"

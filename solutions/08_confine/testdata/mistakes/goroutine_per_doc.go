@@ -6,7 +6,7 @@
 package confine
 
 // Mistake: WordCountFunc ignores workers and starts one goroutine per doc (confined and correct, but unbounded)
-// Fails: TestWordCountUsesWorkers:fail
+// Fails: TestWordCountUsesWorkers:fail TestWordCountWaitsForEveryWorker:fail
 
 import (
 	"strings"

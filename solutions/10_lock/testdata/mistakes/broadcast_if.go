@@ -4,7 +4,7 @@
 package lock
 
 // Mistake: a waiter waits with if instead of a loop and Release broadcasts: every woken waiter takes the lock, so two goroutines hold it at once
-// Fails: TestAcquireTimeout:fail TestGiveUpLeavesNothingBehind? TestEachReleaseAdmitsOne:fail TestMutualExclusion
+// Fails: TestAcquireTimeout:fail TestGiveUpLeavesNothingBehind? TestEachReleaseAdmitsOne:fail TestMutualExclusion TestUnderStress
 
 import (
 	"context"
