@@ -108,7 +108,9 @@ func (c Classifier) diagnose(ev Evidence) (event.Cause, string) {
 		case strings.Contains(m[1], "main bubble goroutine has exited but blocked goroutines remain"):
 			add(event.CauseLeak, "goroutines started in the test were still blocked when it ended")
 		case strings.Contains(m[1], "all goroutines in bubble are blocked"):
-			add(event.CauseTimeout, "every goroutine of the test is blocked forever"+c.at(rest))
+			// synctest saw every goroutine of the test blocked for good: a
+			// deadlock, found at once rather than at the time limit.
+			add(event.CauseDeadlock, "every goroutine is blocked: a deadlock"+c.at(rest))
 		case strings.Contains(m[1], "runtime.Goexit"):
 			add(event.CausePanic, "the test was stopped by runtime.Goexit"+c.at(rest))
 		default:

@@ -316,8 +316,8 @@ func TestClassify(t *testing.T) {
 		{
 			name:    "synctest bubble blocked",
 			ev:      Evidence{ExitCode: 2, Output: bubbleBlockedOutput},
-			cause:   event.CauseTimeout,
-			message: "every goroutine of the test is blocked forever at tickets.go:31",
+			cause:   event.CauseDeadlock,
+			message: "every goroutine is blocked: a deadlock at tickets.go:31",
 		},
 		{
 			name: "harness deadlock outranks the race",
