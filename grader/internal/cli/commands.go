@@ -229,6 +229,24 @@ func openSandbox(o *options) (*sandbox.Sandbox, error) {
 	return sandbox.New()
 }
 
+// gradingSetup opens the kit and makes the grading options for it, with the
+// sandbox (which the caller closes) and, for grades, the results cache.
+func gradingSetup(o *options, cached bool) (*Kit, grade.Options, *sandbox.Sandbox, error) {
+	kit, opts, err := gradeOptions(o)
+	if err != nil {
+		return nil, opts, nil, err
+	}
+	box, err := openSandbox(o)
+	if err != nil {
+		return nil, opts, nil, err
+	}
+	opts.Sandbox = box
+	if cached {
+		opts = withCache(opts, o)
+	}
+	return kit, opts, box, nil
+}
+
 // gradeOptions opens the kit and makes the grading options for it.
 func gradeOptions(o *options) (*Kit, grade.Options, error) {
 	kit, err := OpenKit(o.dir)
@@ -284,10 +302,11 @@ func cacheSalt() (string, error) {
 
 // gradeSelected grades the named exercises (all when there are none).
 func gradeSelected(ctx context.Context, a *App, o *options, names []string) (*report.Document, []catalog.Exercise, error) {
-	kit, opts, err := gradeOptions(o)
+	kit, opts, box, err := gradingSetup(o, true)
 	if err != nil {
 		return nil, nil, err
 	}
+	defer box.Close()
 	selected, err := kit.Select(names)
 	if err != nil {
 		return nil, nil, err
@@ -296,13 +315,6 @@ func gradeSelected(ctx context.Context, a *App, o *options, names []string) (*re
 	if o.solutions {
 		opts.Replace = grade.SolutionOverlay(kit.Root, selected)
 	}
-	box, err := openSandbox(o)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer box.Close()
-	opts.Sandbox = box
-	opts = withCache(opts, o)
 	view := a.newProgress(false)
 	opts.Progress = view.report()
 	o.started = time.Now()
@@ -356,23 +368,17 @@ func runRun(ctx context.Context, a *App, o *options, args []string) error {
 // runList prints the progress from the cache (grader list): it grades
 // nothing, so it answers at once.
 func runList(_ context.Context, a *App, o *options, _ []string) error {
-	kit, opts, err := gradeOptions(o)
-	if err != nil {
-		return err
-	}
-	opts.Exercises = kit.Catalog.Exercises
-	if o.solutions {
-		opts.Replace = grade.SolutionOverlay(kit.Root, opts.Exercises)
-	}
 	// A grade's results are kept under the sandbox it ran in; list shows
 	// what the next grade would find, so it asks with the same setting.
-	box, err := openSandbox(o)
+	kit, opts, box, err := gradingSetup(o, true)
 	if err != nil {
 		return err
 	}
 	defer box.Close()
-	opts.Sandbox = box
-	opts = withCache(opts, o)
+	opts.Exercises = kit.Catalog.Exercises
+	if o.solutions {
+		opts.Replace = grade.SolutionOverlay(kit.Root, opts.Exercises)
+	}
 	if opts.Cache == nil {
 		return errors.New("no results cache on this system: grade with make grade")
 	}
@@ -475,19 +481,14 @@ func runHint(_ context.Context, a *App, o *options, args []string) error {
 
 // runVerify is the kit's self-checks (grader verify, grader mutate).
 func runVerify(ctx context.Context, a *App, o *options, args []string, mutants bool) error {
-	kit, opts, err := gradeOptions(o)
-	if err != nil {
-		return err
-	}
-	if _, err := kit.Select(args); err != nil {
-		return err
-	}
-	box, err := openSandbox(o)
+	kit, opts, box, err := gradingSetup(o, false)
 	if err != nil {
 		return err
 	}
 	defer box.Close()
-	opts.Sandbox = box
+	if _, err := kit.Select(args); err != nil {
+		return err
+	}
 	v := verify.Verifier{Root: kit.Root, Catalog: kit.Catalog, Options: opts, Log: a.Stdout}
 	check := v.Run
 	if mutants {

@@ -53,14 +53,7 @@ var flagDefs = map[string]func(fs *flag.FlagSet, o *options){
 		fs.Float64Var(&o.minScore, "min-score", 0, "exit with status 1 when the total score is below this")
 	},
 	"count": func(fs *flag.FlagSet, o *options) {
-		fs.Func("count", "run every test `N` times; a test passes only if it passes every time (default 1)", func(v string) error {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 {
-				return errors.New("must be a whole number of at least 1")
-			}
-			o.count = n
-			return nil
-		})
+		fs.Func("count", "run every test `N` times; a test passes only if it passes every time (default 1)", atLeastOne(&o.count))
 	},
 	"cpu": func(fs *flag.FlagSet, o *options) {
 		fs.Func("cpu", "comma-separated GOMAXPROCS `values` to run every test under (default: the machine's)", func(v string) error {
@@ -70,14 +63,7 @@ var flagDefs = map[string]func(fs *flag.FlagSet, o *options){
 		})
 	},
 	"jobs": func(fs *flag.FlagSet, o *options) {
-		fs.Func("jobs", "grade `N` exercises at once (default: the number of CPUs)", func(v string) error {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 {
-				return errors.New("must be a whole number of at least 1")
-			}
-			o.jobs = n
-			return nil
-		})
+		fs.Func("jobs", "grade `N` exercises at once (default: the number of CPUs)", atLeastOne(&o.jobs))
 	},
 	"color": func(fs *flag.FlagSet, o *options) {
 		fs.Var(&choice{value: &o.color, allowed: []string{"auto", "always", "never"}}, "color", "colour output: auto, always or never")
@@ -109,6 +95,18 @@ var flagDefs = map[string]func(fs *flag.FlagSet, o *options){
 	"no-sandbox": func(fs *flag.FlagSet, o *options) {
 		fs.BoolVar(&o.noSandbox, "no-sandbox", false, "run the tests without the sandbox (see grader/README.md)")
 	},
+}
+
+// atLeastOne parses a flag's value, a whole number of at least 1, into dst.
+func atLeastOne(dst *int) func(string) error {
+	return func(v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return errors.New("must be a whole number of at least 1")
+		}
+		*dst = n
+		return nil
+	}
 }
 
 // choice is a flag whose value must be one of a fixed list.

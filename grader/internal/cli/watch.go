@@ -17,17 +17,11 @@ import (
 
 // runWatch grades the current exercise on every save (grader watch).
 func runWatch(ctx context.Context, a *App, o *options, args []string) error {
-	kit, opts, err := gradeOptions(o)
-	if err != nil {
-		return err
-	}
-	box, err := openSandbox(o)
+	kit, opts, box, err := gradingSetup(o, true)
 	if err != nil {
 		return err
 	}
 	defer box.Close()
-	opts.Sandbox = box
-	opts = withCache(opts, o)
 	start, err := startingExercise(kit, opts, args)
 	if err != nil {
 		return err
