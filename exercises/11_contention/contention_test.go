@@ -107,10 +107,10 @@ func (c *call) returned() bool {
 // returnsOrSleeps waits until c has returned (true) or is asleep, waiting
 // for a lock (false). To be sure c is really stuck and not passing through,
 // c must be seen asleep several times in a row. If neither happens within
-// 5s (c keeps running: it spins), the test fails.
+// 2s (c keeps running: it spins), the test fails.
 func returnsOrSleeps(t *testing.T, c *call) bool {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(2 * time.Second)
 	seen := 0
 	for {
 		if c.returned() {
@@ -130,7 +130,8 @@ func returnsOrSleeps(t *testing.T, c *call) bool {
 		}
 		if time.Now().After(deadline) {
 			require.FailNowf(t, "call keeps running",
-				"%s neither returned nor went to sleep waiting for a lock within 5s (state %q): does it spin?", c.name, st)
+				"%s neither returned nor went to sleep waiting for a lock within 2s (state %q): does it spin? "+
+					"A goroutine that waits for a lock must sleep (Lock), not retry TryLock in a loop", c.name, st)
 		}
 		time.Sleep(200 * time.Microsecond) // poll interval, not a guess about timing
 	}
@@ -264,7 +265,7 @@ func TestNewMapAddGet(t *testing.T) {
 	t.Run("number of shards", func(t *testing.T) {
 		for _, tc := range []struct{ asked, want int }{
 			{0, contention.DefaultShards}, {-3, contention.DefaultShards},
-			{1, 1}, {5, 5}, {64, 64},
+			{1, 1}, {5, 5}, {64, 64}, {1000, 1000},
 		} {
 			assert.Equalf(t, tc.want, newMap(t, tc.asked).Shards(), "NewMap(%d).Shards()", tc.asked)
 		}
@@ -412,6 +413,23 @@ func TestShardOfIsConsistent(t *testing.T) {
 			}
 		})
 	}
+	t.Run("1000 shards: no cap on the number of shards", func(t *testing.T) {
+		const n = 1000
+		m := newMap(t, n)
+		used := map[int]bool{}
+		for i := range 20 * n {
+			k := fmt.Sprintf("many-%d", i)
+			s := m.ShardOf(k)
+			require.Truef(t, 0 <= s && s < n, "ShardOf(%q) = %d, want an index in [0, %d)", k, s, n)
+			used[s] = true
+		}
+		assert.GreaterOrEqualf(t, len(used), 900,
+			"%d different keys used only %d of the %d shards of NewMap(%d): every shard must be reachable (hash %% Shards(), no cap)",
+			20*n, len(used), n, n)
+		hi := keysOfShards(t, m, []int{n - 1}, 1, "top")[0][0]
+		m.Add(hi, 5)
+		assert.Equalf(t, int64(5), m.Get(hi), "Get(%q) in shard %d of %d after Add(%q, 5)", hi, n-1, n, hi)
+	})
 	t.Run("Get in another goroutine finds what Add stored", func(t *testing.T) {
 		m := newMap(t, 16)
 		keys := candidates[:300]
@@ -491,19 +509,59 @@ func TestConcurrentAddsAreCounted(t *testing.T) {
 			m.Add(k, 1)
 		}
 	})
-	// Everybody adds to everything, and reads.
-	harness.Together(goroutines, func(g int) {
+	// Everybody adds to everything, and reads. Two more goroutines only
+	// read, all the time the writers run: Get, Len and Total must take the
+	// locks too. Values only grow and keys are never removed, so a reader
+	// must never see a value, Len or Total go down.
+	const readers = 2
+	var writing atomic.Int32
+	writing.Store(goroutines)
+	var problem atomic.Pointer[string]
+	report := func(format string, args ...any) {
+		msg := fmt.Sprintf(format, args...)
+		problem.CompareAndSwap(nil, &msg)
+	}
+	keys := goroutines*ownKeys + sharedKeys
+	harness.Together(goroutines+readers, func(g int) {
+		if g >= goroutines {
+			last := make(map[string]int64)
+			var lastTotal int64
+			lastLen := goroutines * ownKeys
+			for i := 0; writing.Load() > 0 || i < 20; i++ {
+				k := shared[(i+g)%sharedKeys]
+				if i%2 == 1 {
+					k = own[i%goroutines][i%ownKeys]
+				}
+				if v := m.Get(k); v < last[k] {
+					report("Get(%q) returned %d after an earlier Get returned %d, while only positive amounts were added", k, v, last[k])
+				} else {
+					last[k] = v
+				}
+				if i%8 == 0 {
+					if n := m.Len(); n < lastLen || n > keys {
+						report("Len() returned %d after it had returned %d, with %d keys at most and keys never removed", n, lastLen, keys)
+					} else {
+						lastLen = n
+					}
+					if tot := m.Total(); tot < lastTotal {
+						report("Total() returned %d after an earlier Total() returned %d, while only positive amounts were added", tot, lastTotal)
+					} else {
+						lastTotal = tot
+					}
+				}
+			}
+			return
+		}
+		defer writing.Add(-1)
 		for j := range rounds {
 			m.Add(own[g][j%ownKeys], 1)
 			m.Add(shared[j%sharedKeys], 1)
 			m.Update(shared[(j+g)%sharedKeys], func(v int64) int64 { return v + 2 })
-			if j%50 == 0 {
-				m.Get(shared[g%sharedKeys])
-				m.Len()
-				m.Total()
-			}
 		}
 	})
+	if msg := problem.Load(); msg != nil {
+		require.Fail(t, "a read during the Adds was wrong", *msg)
+	}
 
 	for _, k := range shared {
 		assert.Equalf(t, int64(goroutines*rounds/sharedKeys*3), m.Get(k),
@@ -525,11 +583,12 @@ func TestConcurrentAddsAreCounted(t *testing.T) {
 func TestShardsAreIndependent(t *testing.T) {
 	harness.Setup(t)
 	m := newMap(t, 16)
-	ks := keysInShards(t, m, 3)
-	locked, k1, k2 := ks[0], ks[1], ks[2]
+	ks := keysInShards(t, m, 4)
+	locked, k1, k2, k3 := ks[0], ks[1], ks[2], ks[3]
 	m.Add(locked, 1)
 	m.Add(k1, 10)
 	m.Add(k2, 20)
+	m.Add(k3, 30)
 	release := hold(t, m, locked)
 	defer release()
 
@@ -547,64 +606,91 @@ func TestShardsAreIndependent(t *testing.T) {
 			"%s waited while another goroutine held only the shard of %q (a different shard): "+
 				"each shard needs its own lock, and an operation must lock only the shards of its keys", op.name, locked)
 	}
+
+	// A Move that waits for the held shard must not stop Moves between
+	// other shards either: nothing Map-wide may be held while waiting.
+	waiting := start(t, fmt.Sprintf("Move(%q, %q, 4)", locked, k3), func() { m.Move(locked, k3, 4) })
+	require.Falsef(t, returnsOrSleeps(t, waiting),
+		"%s returned while Update(%q, f) was inside f, holding that key's shard: "+
+			"Move must lock the shards of both keys (and Update must hold its shard while f runs)", waiting.name, locked)
+	other := start(t, fmt.Sprintf("Move(%q, %q, 2)", k2, k1), func() { m.Move(k2, k1, 2) })
+	require.Truef(t, returnsOrSleeps(t, other),
+		"%s waited while %s was waiting for the shard of %q, a shard %s does not use: "+
+			"a Map-wide lock around Moves (or anything else held while waiting for a shard) makes every Move wait for the slowest one. "+
+			"Take only the two shards' locks, in index order", other.name, waiting.name, locked, other.name)
 	release()
-	assert.Equal(t, int64(12), m.Get(k1), "Get(%q) after Add 5 and Move 3 away", k1)
-	assert.Equal(t, int64(24), m.Get(k2), "Get(%q) after Update +1 and Move 3 in", k2)
+	wait(t, waiting)
+	assert.Equal(t, int64(14), m.Get(k1), "Get(%q) after Add 5, Move 3 away and Move 2 in", k1)
+	assert.Equal(t, int64(22), m.Get(k2), "Get(%q) after Update +1, Move 3 in and Move 2 away", k2)
+	assert.Equal(t, int64(34), m.Get(k3), "Get(%q) after Move 4 in", k3)
+	assert.Equal(t, int64(-3), m.Get(locked), "Get(%q) after Move 4 away", locked)
 }
 
 // TestMoveIsAtomic checks that nobody can see a Move half done. The test
-// locks the lower-numbered of the two shards (with an Update that waits), so
-// Move cannot finish. Then it reads the key in the higher shard: until Move
-// has finished, that key must show its old value. A Move that changes one
-// shard, unlocks it and only then locks the other shows its first half.
+// locks one of the two shards (with an Update that waits), so Move cannot
+// finish. Then it reads the key in the other shard: until Move has finished,
+// that key must show its old value. A Move that changes one shard, unlocks it
+// and only then locks the other shows its first half. Each of the two shards
+// is held in turn, so a Move must lock both, whichever is the lower.
 func TestMoveIsAtomic(t *testing.T) {
 	harness.Setup(t)
-	for _, fromLower := range []bool{false, true} {
-		name := "from in the higher shard"
-		if fromLower {
-			name = "from in the lower shard"
-		}
-		t.Run(name, func(t *testing.T) {
-			m := newMap(t, 16) // a new map each time: its own locks
-			ks := keysInShards(t, m, 2)
-			lower, higher := ks[0], ks[1]
-			from, to := higher, lower
+	for _, heldLower := range []bool{true, false} {
+		for _, fromLower := range []bool{false, true} {
+			name := "from in the higher shard"
 			if fromLower {
-				from, to = lower, higher
+				name = "from in the lower shard"
 			}
-			m.Add(from, 100)
-			m.Add(to, 0)
-			before := m.Get(higher)
-			after := before + 30 // higher is to
-			if higher == from {
-				after = before - 30
-			}
-
-			release := hold(t, m, lower)
-			defer release()
-			mv := start(t, fmt.Sprintf("Move(%q, %q, 30)", from, to), func() { m.Move(from, to, 30) })
-			require.Falsef(t, returnsOrSleeps(t, mv),
-				"%s returned while Update(%q, f) was inside f, holding that key's shard: "+
-					"Move must lock the shards of both keys (and Update must hold its shard while f runs)", mv.name, lower)
-
-			var seen int64
-			get := start(t, fmt.Sprintf("Get(%q)", higher), func() { seen = m.Get(higher) })
-			early := returnsOrSleeps(t, get)
-			release()
-			wait(t, mv)
-			wait(t, get)
-			if early {
-				require.Equalf(t, before, seen,
-					"Get(%q) returned %d while %s was still waiting for the shard of %q; it must still show the old value %d. "+
-						"Move changed %q, unlocked its shard and only then went for the other one: "+
-						"hold both shards' locks from the first change to the last",
-					higher, seen, mv.name, lower, before, higher)
+			if heldLower {
+				name += ", lower shard held"
 			} else {
-				require.Equalf(t, after, seen, "Get(%q) waited for %s and must see its result", higher, mv.name)
+				name += ", higher shard held"
 			}
-			assert.Equal(t, int64(70), m.Get(from), "Get(from) after the Move")
-			assert.Equal(t, int64(30), m.Get(to), "Get(to) after the Move")
-		})
+			t.Run(name, func(t *testing.T) {
+				m := newMap(t, 16) // a new map each time: its own locks
+				ks := keysInShards(t, m, 2)
+				lower, higher := ks[0], ks[1]
+				from, to := higher, lower
+				if fromLower {
+					from, to = lower, higher
+				}
+				held, other := lower, higher
+				if !heldLower {
+					held, other = higher, lower
+				}
+				m.Add(from, 100)
+				m.Add(to, 0)
+				before := m.Get(other)
+				after := before + 30 // other is to
+				if other == from {
+					after = before - 30
+				}
+
+				release := hold(t, m, held)
+				defer release()
+				mv := start(t, fmt.Sprintf("Move(%q, %q, 30)", from, to), func() { m.Move(from, to, 30) })
+				require.Falsef(t, returnsOrSleeps(t, mv),
+					"%s returned while Update(%q, f) was inside f, holding that key's shard: "+
+						"Move must lock the shards of both keys (and Update must hold its shard while f runs)", mv.name, held)
+
+				var seen int64
+				get := start(t, fmt.Sprintf("Get(%q)", other), func() { seen = m.Get(other) })
+				early := returnsOrSleeps(t, get)
+				release()
+				wait(t, mv)
+				wait(t, get)
+				if early {
+					require.Equalf(t, before, seen,
+						"Get(%q) returned %d while %s was still waiting for the shard of %q; it must still show the old value %d. "+
+							"Move changed %q, unlocked its shard and only then went for the other one: "+
+							"hold both shards' locks from the first change to the last",
+						other, seen, mv.name, held, before, other)
+				} else {
+					require.Equalf(t, after, seen, "Get(%q) waited for %s and must see its result", other, mv.name)
+				}
+				assert.Equal(t, int64(70), m.Get(from), "Get(from) after the Move")
+				assert.Equal(t, int64(30), m.Get(to), "Get(to) after the Move")
+			})
+		}
 	}
 }
 
@@ -642,6 +728,40 @@ func TestTotalIsAtomic(t *testing.T) {
 	assert.Equal(t, int64(201), m.Total(), "Total after the Move")
 	assert.Equal(t, int64(90), m.Get(a), "Get(a) after the Move")
 	assert.Equal(t, int64(110), m.Get(b), "Get(b) after the Move")
+}
+
+// TestLenIsAtomic checks that Len counts the keys of all shards at one
+// instant, like Total. The test takes three keys a, x, b in shards of
+// increasing index, where only x exists, and locks x's shard, so Len cannot
+// finish. A Move from a to b then starts: it creates both keys in one step,
+// so the Map has either 1 key or 3, never 2. If Len had counted a's shard and
+// let go of it, the Move could run before Len reaches b: Len would count b
+// and not a, and report 2.
+func TestLenIsAtomic(t *testing.T) {
+	harness.Setup(t)
+	m := newMap(t, 16)
+	ks := keysInShards(t, m, 3)
+	a, x, b := ks[0], ks[1], ks[2]
+	m.Add(x, 1)
+
+	release := hold(t, m, x)
+	defer release()
+	var n int
+	ln := start(t, "Len()", func() { n = m.Len() })
+	require.Falsef(t, returnsOrSleeps(t, ln),
+		"Len() returned while Update(%q, f) was inside f, holding that key's shard: "+
+			"Len must lock every shard (and Update must hold its shard while f runs)", x)
+	mv := start(t, fmt.Sprintf("Move(%q, %q, 10)", a, b), func() { m.Move(a, b, 10) })
+	returnsOrSleeps(t, mv) // Move may finish or wait; either is fine here
+	release()
+	wait(t, ln)
+	wait(t, mv)
+
+	require.Containsf(t, []int{1, 3}, n,
+		"Len() returned %d, but the Map always had 1 key (%q) or 3 (after %s created %q and %q in one step). "+
+			"Len counted %q's shard and unlocked it, then the Move ran before Len reached %q. "+
+			"Hold every shard's lock until the count is complete.", n, x, mv.name, a, b, a, b)
+	assert.Equal(t, 3, m.Len(), "Len after the Move")
 }
 
 // TestConservedUnderLoad moves amounts between random keys from several

@@ -3,9 +3,11 @@ package philosophers_test
 import (
 	"fmt"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -227,7 +229,7 @@ func TestForkNeverHasTwoHolders(t *testing.T) {
 func TestEveryPhilosopherEatsEveryMeal(t *testing.T) {
 	harness.Setup(t)
 	for _, tc := range []struct{ n, meals int }{
-		{3, 1}, {5, 0}, {5, 1}, {5, 25}, {7, 10},
+		{3, 1}, {5, 0}, {5, 1}, {5, 25}, {7, 10}, {64, 3},
 	} {
 		t.Run(fmt.Sprintf("%d philosophers, %d meals", tc.n, tc.meals), func(t *testing.T) {
 			tbl := newTable(t, tc.n)
@@ -304,4 +306,280 @@ func TestDineNeverDeadlocks(t *testing.T) {
 			require.Positive(t, meals.Load(), "Dine(%d, eat) at a table of %d must make the philosophers eat", tc.meals, tc.n)
 		})
 	}
+}
+
+// diner is one philosopher's Eat running in its own goroutine. Its meal
+// waits until the test closes gate (or returns at once if gate is nil).
+type diner struct {
+	p         int
+	id        string        // the goroutine's number in stack dumps
+	ate, done chan struct{} // closed when eat was called, when Eat returned
+	gate      chan struct{}
+	meals     []meal // written by eat, read after done
+	ateOnce   sync.Once
+	gateOnce  sync.Once
+}
+
+// party seats diners at one table. When the test ends, a cleanup opens
+// every diner's gate, then waits for every Eat to return, so that a failed
+// test leaves nothing running.
+type party struct {
+	t      *testing.T
+	tbl    *philosophers.Table
+	diners []*diner
+}
+
+func newParty(t *testing.T, tbl *philosophers.Table) *party {
+	pt := &party{t: t, tbl: tbl}
+	t.Cleanup(func() {
+		for _, d := range pt.diners {
+			d.open()
+		}
+		for _, d := range pt.diners {
+			select {
+			case <-d.done:
+			case <-time.After(3 * time.Second):
+				t.Errorf("Eat(%d, eat) was still running 3s after the test ended: it is most likely deadlocked", d.p)
+			}
+		}
+	})
+	return pt
+}
+
+// seat starts Eat(p) in a new goroutine. With blocking, the meal lasts until
+// the test calls open.
+func (pt *party) seat(p int, blocking bool) *diner {
+	tbl := pt.tbl
+	d := &diner{p: p, ate: make(chan struct{}), done: make(chan struct{})}
+	if blocking {
+		d.gate = make(chan struct{})
+	}
+	ids := make(chan string, 1)
+	go func() {
+		defer close(d.done)
+		ids <- goroutineID()
+		tbl.Eat(p, func(left, right int) {
+			d.meals = append(d.meals, meal{left, right})
+			d.ateOnce.Do(func() { close(d.ate) })
+			if d.gate != nil {
+				<-d.gate
+			}
+		})
+	}()
+	d.id = <-ids
+	pt.diners = append(pt.diners, d)
+	return d
+}
+
+// open lets d's meal end.
+func (d *diner) open() {
+	if d.gate != nil {
+		d.gateOnce.Do(func() { close(d.gate) })
+	}
+}
+
+// goroutineID returns the number of the calling goroutine, read from the
+// first line of its stack dump: "goroutine 42 [running]:".
+func goroutineID() string {
+	buf := make([]byte, 64)
+	buf = buf[:runtime.Stack(buf, false)]
+	return strings.Fields(string(buf))[1]
+}
+
+// asleep are the states, in a stack dump, of a goroutine that waits for
+// something (a lock, a condition, a channel, a timer) rather than running.
+var asleep = []string{
+	"sync.Mutex.Lock", "sync.RWMutex.Lock", "sync.RWMutex.RLock", "semacquire",
+	"sync.Cond.Wait", "sleep", "select", "chan receive", "chan send",
+}
+
+// asleepNow reports whether d's goroutine is asleep right now, from a stack
+// dump of every goroutine (the same "goroutine 42 [sync.Mutex.Lock]:" a
+// panic prints).
+func (d *diner) asleepNow() bool {
+	buf := make([]byte, 1<<16)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	header := "goroutine " + d.id + " ["
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		if rest, ok := strings.CutPrefix(g, header); ok {
+			for _, s := range asleep {
+				if strings.HasPrefix(rest, s) {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	return false
+}
+
+// waitsAsleep checks that d, whose fork a neighbour holds, neither eats nor
+// returns, and goes to sleep: it must be seen asleep several times in a row.
+// A philosopher that keeps running without eating spins (a TryLock loop
+// that never sleeps): it burns a processor while it waits.
+func waitsAsleep(t *testing.T, d *diner, busy string) {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Second)
+	for seen := 0; seen < 5; {
+		if isClosed(d.ate) {
+			require.FailNowf(t, "ate with a busy fork", "Eat(%d, eat) called eat while %s: it must wait for the fork", d.p, busy)
+		}
+		if isClosed(d.done) {
+			require.FailNowf(t, "gave up", "Eat(%d, eat) returned without eating while %s: it must wait for the fork, then eat", d.p, busy)
+		}
+		if d.asleepNow() {
+			seen++
+		} else {
+			seen = 0
+		}
+		require.Falsef(t, time.Now().After(deadline),
+			"Eat(%d, eat) kept running for 2s without eating while %s: it spins. A philosopher waiting for a fork must sleep "+
+				"(Lock, Cond.Wait, or a back-off sleep between TryLocks), not retry TryLock in a busy loop", d.p, busy)
+		time.Sleep(200 * time.Microsecond) // poll interval, not a guess about timing
+	}
+}
+
+// eatsSoon waits until d eats. It fails the test if d instead stays asleep
+// for a whole second while both its forks are free (nobody will wake it), or
+// returns without eating.
+func eatsSoon(t *testing.T, d *diner, why string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	var asleepSince time.Time
+	for {
+		if isClosed(d.ate) {
+			return
+		}
+		if isClosed(d.done) && !isClosed(d.ate) {
+			require.FailNowf(t, "gave up", "Eat(%d, eat) returned without eating although %s", d.p, why)
+		}
+		now := time.Now()
+		switch {
+		case !d.asleepNow():
+			asleepSince = time.Time{}
+		case asleepSince.IsZero():
+			asleepSince = now
+		case now.Sub(asleepSince) > time.Second:
+			require.FailNowf(t, "philosopher kept waiting",
+				"Eat(%d, eat) stayed asleep for 1s without eating although %s. Either one lock guards the whole table "+
+					"(then only one philosopher eats at a time), or the philosopher waits on a sync.Cond and was never "+
+					"woken: putting forks down must wake every waiting philosopher (Broadcast, not Signal), since "+
+					"the one that Signal wakes may still lack a fork while another could eat", d.p, why)
+		}
+		require.Falsef(t, now.After(deadline), "Eat(%d, eat) did not eat within 5s although %s", d.p, why)
+		time.Sleep(200 * time.Microsecond) // poll interval, not a guess about timing
+	}
+}
+
+// TestNonNeighboursEatTogether checks that philosophers who share no fork
+// eat at the same time, that a philosopher waiting for a fork sleeps, and
+// that putting forks down wakes whoever can now eat. At a table of 5:
+// philosopher 0 eats (forks 0 and 1) and does not finish; philosopher 2
+// (forks 2 and 3) must be able to eat meanwhile. Then philosopher 1 (both
+// forks busy) and philosopher 3 (fork 3 busy) sit down, in that order, and
+// must wait, asleep. When philosopher 2 finishes, philosopher 3 has both
+// forks free and must eat, while philosopher 0 is still eating. Last,
+// philosopher 4 sits down and must wait, asleep, for fork 0. One lock around
+// the whole table, a waiter that wakes only one sleeper (Signal) when forks
+// go down, or a TryLock loop that never sleeps, fails here.
+func TestNonNeighboursEatTogether(t *testing.T) {
+	harness.Setup(t)
+	const n = 5
+	pt := newParty(t, newTable(t, n))
+
+	zero := pt.seat(0, true)
+	select {
+	case <-zero.ate:
+	case <-zero.done:
+		if !isClosed(zero.ate) {
+			require.FailNow(t, "Eat(0, eat) returned without calling eat: at a table where nobody eats, it must eat at once")
+		}
+	case <-time.After(5 * time.Second):
+		require.FailNow(t, "Eat(0, eat) did not call eat within 5s at a table where nobody eats")
+	}
+	two := pt.seat(2, true)
+	eatsSoon(t, two, "only philosopher 0, who is not its neighbour, was eating (forks 0 and 1; philosopher 2 needs forks 2 and 3)")
+
+	one := pt.seat(1, false)
+	waitsAsleep(t, one, "philosophers 0 and 2 were eating with its forks 1 and 2")
+	three := pt.seat(3, false)
+	waitsAsleep(t, three, "philosopher 2 was eating with fork 3")
+
+	two.open()
+	select {
+	case <-two.done:
+	case <-time.After(5 * time.Second):
+		require.FailNow(t, "Eat(2, eat) did not return within 5s after its meal ended")
+	}
+	eatsSoon(t, three, "philosopher 2 had put fork 3 down and nobody else needs fork 3 or fork 4 (philosopher 0 was still eating, with forks 0 and 1)")
+	select {
+	case <-three.done:
+	case <-time.After(5 * time.Second):
+		require.FailNow(t, "Eat(3, eat) did not return within 5s after its meal ended")
+	}
+
+	four := pt.seat(4, false)
+	waitsAsleep(t, four, "philosopher 0 was eating with fork 0")
+	require.Falsef(t, isClosed(one.ate), "Eat(1, eat) called eat while philosopher 0 was still eating with fork 1")
+
+	zero.open()
+	for _, d := range []*diner{zero, one, two, three, four} {
+		select {
+		case <-d.done:
+		case <-time.After(5 * time.Second):
+			require.FailNowf(t, "a philosopher never finished", "Eat(%d, eat) did not return within 5s after every fork was free", d.p)
+		}
+		l, r := forksOf(d.p, n)
+		assert.Equalf(t, []meal{{l, r}}, d.meals, "Eat(%d, eat) must call eat exactly once, as eat(%d, %d)", d.p, l, r)
+	}
+}
+
+// TestDineWaitsForEveryMeal checks that Dine returns only when every meal is
+// over, by waiting for the philosophers, not for time to pass. It runs in a
+// synctest bubble, where time is fake: the very last meal does not end until
+// the test says so, and the test lets an hour of fake time pass meanwhile.
+// Dine must still be waiting. A Dine that sleeps "long enough" instead of
+// waiting for its goroutines returns during that hour.
+func TestDineWaitsForEveryMeal(t *testing.T) {
+	harness.Setup(t)
+	harness.Bubble(t, func(t *testing.T) {
+		const n, meals = 5, 3
+		tbl := newTable(t, n)
+		var started atomic.Int64
+		last := make(chan int, 1) // the philosopher eating the last meal
+		gate := make(chan struct{})
+		dineDone := make(chan struct{})
+		go func() {
+			defer close(dineDone)
+			tbl.Dine(meals, func(p, left, right int) {
+				if started.Add(1) == n*meals {
+					last <- p
+					<-gate
+				}
+			})
+		}()
+		var p int
+		select {
+		case p = <-last:
+		case <-dineDone:
+			close(gate)
+			require.FailNowf(t, "Dine returned too early", "Dine(%d, eat) returned after %d of the %d meals had started",
+				meals, started.Load(), n*meals)
+		}
+		time.Sleep(time.Hour) // fake time: only passes once every goroutine of the bubble is blocked
+		synctest.Wait()
+		returned := isClosed(dineDone)
+		close(gate)
+		<-dineDone
+		require.Falsef(t, returned,
+			"Dine(%d, eat) returned while philosopher %d was still eating the last meal (an hour of fake time passed): "+
+				"Dine must wait for its goroutines (sync.WaitGroup), not sleep for a while", meals, p)
+	})
 }

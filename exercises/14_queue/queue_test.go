@@ -2,8 +2,11 @@ package queue_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -344,11 +347,13 @@ func TestTimeouts(t *testing.T) {
 			time.Sleep(soon)
 			requireWaiting(t, []*call[int]{get}, "GetTimeout(5s) on an empty queue, 2s in,")
 			require.NoError(t, q.Put(7))
-			require.True(t, eventually(get.returned), "GetTimeout did not return after an item arrived")
+			synctest.Wait() // no time passes: only the Put can wake the GetTimeout
+			require.True(t, get.returned(), "GetTimeout was still asleep right after a Put, with no time passing: "+
+				"the Put must wake it (do not poll with time.Sleep until the deadline)")
 			require.NoError(t, get.out.err, "an item arrived before the timeout")
 			require.Equal(t, 7, get.out.val)
-			require.LessOrEqual(t, get.out.elapsed, soon+slack,
-				"GetTimeout must return when the item arrives (after 2s), not wait out its 5s timeout")
+			require.Equal(t, soon, get.out.elapsed,
+				"GetTimeout must return at the moment the item arrives (after 2s), not later")
 		}},
 		{"GetTimeout on a non-empty queue does not wait", func(t *testing.T, q *queue.Queue[int]) {
 			require.NoError(t, q.Put(3))
@@ -387,10 +392,12 @@ func TestTimeouts(t *testing.T) {
 			got, err := q.Get()
 			require.NoError(t, err)
 			require.Equal(t, 1, got)
-			require.True(t, eventually(put.returned), "PutTimeout did not return after a Get made room")
+			synctest.Wait() // no time passes: only the Get can wake the PutTimeout
+			require.True(t, put.returned(), "PutTimeout was still asleep right after a Get made room, with no time passing: "+
+				"the Get must wake it (do not poll with time.Sleep until the deadline)")
 			require.NoError(t, put.out.err, "room was made before the timeout")
-			require.LessOrEqual(t, put.out.elapsed, soon+slack,
-				"PutTimeout must return when there is room (after 2s), not wait out its 5s timeout")
+			require.Equal(t, soon, put.out.elapsed,
+				"PutTimeout must return at the moment there is room (after 2s), not later")
 			got, err = q.TryGet()
 			require.NoError(t, err)
 			require.Equal(t, 2, got, "PutTimeout's item must be in the queue")
@@ -404,6 +411,36 @@ func TestTimeouts(t *testing.T) {
 			require.ErrorIs(t, long.out.err, queue.ErrEmpty)
 			require.Equal(t, 3*time.Second, short.out.elapsed, "GetTimeout(3s) next to a GetTimeout(7s)")
 			require.Equal(t, 7*time.Second, long.out.elapsed, "GetTimeout(7s) next to a GetTimeout(3s)")
+		}},
+		{"each waiter keeps its own deadline, the longer one waiting first", func(t *testing.T, q *queue.Queue[int]) {
+			long := start(func() (int, error) { return q.GetTimeout(7 * time.Second) })
+			synctest.Wait() // long is the first to wait
+			short := start(func() (int, error) { return q.GetTimeout(3 * time.Second) })
+			require.True(t, eventually(func() bool { return short.returned() && long.returned() }),
+				"GetTimeout(7s) and then GetTimeout(3s) were still waiting after 10s: when a timeout ends, the waiter it "+
+					"belongs to must wake (Broadcast, or a wake-up of its own), not whichever waiter Signal picks")
+			require.ErrorIs(t, short.out.err, queue.ErrEmpty)
+			require.ErrorIs(t, long.out.err, queue.ErrEmpty)
+			require.Equal(t, 3*time.Second, short.out.elapsed, "GetTimeout(3s) that started waiting after a GetTimeout(7s)")
+			require.Equal(t, 7*time.Second, long.out.elapsed,
+				"GetTimeout(7s) next to a GetTimeout(3s): it was woken when the 3s ran out and must keep its own deadline, "+
+					"not start a new 7s wait after every wake-up")
+		}},
+		{"a timed Get next to a Get that waits for ever", func(t *testing.T, q *queue.Queue[int]) {
+			forever := start(q.Get)
+			synctest.Wait() // the plain Get is the first to wait
+			timed := start(func() (int, error) { return q.GetTimeout(3 * time.Second) })
+			synctest.Wait()
+			time.Sleep(3 * time.Second)
+			synctest.Wait()
+			require.True(t, timed.returned(), "GetTimeout(3s) was still waiting 3s after the call, next to a plain Get: "+
+				"when its timeout ends it must wake itself (Broadcast, or a wake-up of its own), not whichever waiter Signal picks")
+			require.ErrorIs(t, timed.out.err, queue.ErrEmpty)
+			require.Equal(t, 3*time.Second, timed.out.elapsed, "GetTimeout(3s) next to a plain Get")
+			require.False(t, forever.returned(), "a plain Get on an empty queue returned when another Get's timeout ended")
+			require.NoError(t, q.Put(5))
+			require.True(t, eventually(forever.returned), "the plain Get did not return after a Put")
+			require.Equal(t, 5, forever.out.val)
 		}},
 		{"GetContext stops at the context's deadline", func(t *testing.T, q *queue.Queue[int]) {
 			ctx, cancel := context.WithTimeout(context.Background(), 4*time.Second)
@@ -420,9 +457,17 @@ func TestTimeouts(t *testing.T) {
 			time.Sleep(soon)
 			requireWaiting(t, []*call[int]{get}, "GetContext on an empty queue")
 			cancel()
-			require.True(t, eventually(get.returned), "GetContext kept waiting after its context was cancelled")
+			synctest.Wait() // no time passes: only the cancel can wake the GetContext
+			require.True(t, get.returned(), "GetContext was still asleep right after its context was cancelled, with no time passing: "+
+				"the cancel must wake it (context.AfterFunc, or select on ctx.Done()), do not poll")
 			require.ErrorIs(t, get.out.err, context.Canceled, "GetContext must return ctx.Err()")
-			require.LessOrEqual(t, get.out.elapsed, soon+slack, "GetContext must stop when its context is cancelled")
+			require.Equal(t, soon, get.out.elapsed, "GetContext must stop at the moment its context is cancelled")
+			require.NoError(t, q.Put(8))
+			synctest.Wait()
+			got, err := q.TryGet()
+			require.NoErrorf(t, err, "an item put after a GetContext gave up must still be in the queue: "+
+				"nothing the cancelled GetContext started (a helper goroutine still waiting in Get) may take it")
+			require.Equal(t, 8, got)
 		}},
 		{"GetContext returns an item that arrives in time", func(t *testing.T, q *queue.Queue[int]) {
 			ctx, cancel := context.WithTimeout(context.Background(), d)
@@ -442,10 +487,18 @@ func TestTimeouts(t *testing.T) {
 			time.Sleep(soon)
 			requireWaiting(t, []*call[struct{}]{put}, "PutContext on a full queue")
 			cancel()
-			require.True(t, eventually(put.returned), "PutContext kept waiting after its context was cancelled")
+			synctest.Wait() // no time passes: only the cancel can wake the PutContext
+			require.True(t, put.returned(), "PutContext was still asleep right after its context was cancelled, with no time passing: "+
+				"the cancel must wake it (context.AfterFunc, or select on ctx.Done()), do not poll")
 			require.ErrorIs(t, put.out.err, context.Canceled, "PutContext must return ctx.Err()")
-			require.LessOrEqual(t, put.out.elapsed, soon+slack, "PutContext must stop when its context is cancelled")
+			require.Equal(t, soon, put.out.elapsed, "PutContext must stop at the moment its context is cancelled")
 			require.Equal(t, 1, q.Len(), "a PutContext that gave up must not add its item")
+			got, err := q.Get()
+			require.NoError(t, err)
+			require.Equal(t, 1, got)
+			synctest.Wait()
+			require.Zerof(t, q.Len(), "a PutContext that gave up added its item later, once a Get made room: "+
+				"nothing the cancelled PutContext started (a helper goroutine still waiting in Put) may go on")
 		}},
 	}
 	for _, tc := range cases {
@@ -916,4 +969,436 @@ func TestTaskDoneJoin(t *testing.T) {
 			require.ErrorIs(t, q.TaskDone(), queue.ErrTooManyTaskDone, "only one item ever went in")
 		})
 	})
+}
+
+// TestJoinWakesImmediately: Join waits for the last TaskDone, however much
+// time passes, and the last TaskDone wakes it at once. A Join that polls
+// (check, time.Sleep, check again) needs time to pass before it notices; a
+// Join that sleeps "long enough" returns while tasks are unfinished.
+func TestJoinWakesImmediately(t *testing.T) {
+	harness.Setup(t)
+	harness.Bubble(t, func(t *testing.T) {
+		const idle = 10 * time.Second
+		q := queue.New[int](0)
+		release(t, q)
+		for i := range 2 {
+			require.NoError(t, q.Put(i))
+		}
+		joins := []*call[struct{}]{startJoin(q), startJoin(q)}
+		requireWaiting(t, joins, "Join with 2 unfinished items")
+		for range 2 {
+			_, err := q.Get()
+			require.NoError(t, err)
+		}
+		require.NoError(t, q.TaskDone(), "TaskDone #1 of 2")
+		time.Sleep(idle) // fake time: no amount of it finishes the second task
+		requireWaiting(t, joins, fmt.Sprintf("Join with 1 unfinished item, after %v,", idle))
+
+		require.NoError(t, q.TaskDone(), "TaskDone #2 of 2")
+		synctest.Wait() // no time passes: only the TaskDone can have woken the Joins
+		for i, j := range joins {
+			require.Truef(t, j.returned(),
+				"Join #%d was still asleep right after the last TaskDone, with no time passing: the last TaskDone must wake "+
+					"every Join itself (sync.Cond Broadcast, or closing a channel); do not poll with time.Sleep", i+1)
+			require.Equalf(t, idle, j.out.elapsed, "Join #%d must return at the moment of the last TaskDone", i+1)
+		}
+	})
+}
+
+// TestUnboundedHoldsManyItems: maxsize 0 (or less) means no bound at all,
+// far past any size a "big enough" buffer would have. 100 000 items go in
+// without waiting, with Put and TryPut, and come out in order.
+func TestUnboundedHoldsManyItems(t *testing.T) {
+	harness.Setup(t)
+	const many = 100_000
+	for _, maxsize := range []int{0, -1} {
+		t.Run(fmt.Sprintf("maxsize %d", maxsize), func(t *testing.T) {
+			harness.Bubble(t, func(t *testing.T) {
+				q := queue.New[int](maxsize)
+				release(t, q)
+				for i := range many / 2 {
+					if err := q.TryPut(i); err != nil {
+						require.FailNowf(t, "an unbounded queue refused an item",
+							"TryPut #%d on New(%d) returned %v: an unbounded queue is never full, however many items it holds "+
+								"(a buffered channel of some fixed size is not unbounded)", i, maxsize, err)
+					}
+				}
+				put := startErr(func() error {
+					for i := many / 2; i < many; i++ {
+						if err := q.Put(i); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+				synctest.Wait()
+				require.Truef(t, put.returned(), "Put on New(%d) holding %d or more items waited: an unbounded queue never makes Put wait "+
+					"(a buffered channel of some fixed size is not unbounded)", maxsize, many/2)
+				require.NoError(t, put.out.err)
+				require.Equal(t, many, q.Len(), "Len after %d Puts", many)
+				require.False(t, q.Full(), "an unbounded queue is never Full")
+				for i := range many {
+					v, err := q.TryGet()
+					if err != nil || v != i {
+						require.FailNowf(t, "wrong item", "TryGet #%d returned (%d, %v), want (%d, nil)", i, v, err, i)
+					}
+				}
+				require.True(t, q.Empty(), "Empty after taking every item")
+			})
+		})
+	}
+}
+
+// TestAccessorsDuringTraffic runs producers and consumers on the real
+// scheduler (GOMAXPROCS 1, 2 and 4, whatever the machine) while other
+// goroutines keep calling Len, Empty, Full and MaxSize, and a Join waits for
+// the work to be done. The race detector sees every accessor that reads the
+// queue's state without its lock (in a synctest bubble, synctest.Wait would
+// hide that). The values must make sense at every moment: 0 <= Len <=
+// maxsize, Full exactly when Len is maxsize. Right after Join returns, every
+// item has been taken and marked done.
+func TestAccessorsDuringTraffic(t *testing.T) {
+	harness.Setup(t)
+	const (
+		maxsize   = 4
+		producers = 3
+		consumers = 3
+		perProd   = 300
+		readers   = 2
+	)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	var problem atomic.Pointer[string]
+	report := func(format string, args ...any) {
+		msg := fmt.Sprintf(format, args...)
+		problem.CompareAndSwap(nil, &msg)
+	}
+	for _, procs := range []int{1, 2, 4} {
+		runtime.GOMAXPROCS(procs)
+		q := queue.New[int](maxsize)
+		var done atomic.Bool
+		var wg sync.WaitGroup
+		for range readers {
+			wg.Go(func() {
+				for i := 0; !done.Load() || i < 10; i++ {
+					n := q.Len()
+					if n < 0 || n > maxsize {
+						report("GOMAXPROCS %d: Len() = %d with maxsize %d", procs, n, maxsize)
+					}
+					q.Empty()
+					q.Full()
+					if m := q.MaxSize(); m != maxsize {
+						report("GOMAXPROCS %d: MaxSize() = %d, want %d", procs, m, maxsize)
+					}
+					runtime.Gosched() // a reader must not keep the producers and consumers off the processor
+				}
+			})
+		}
+		var taken atomic.Int64
+		for range consumers {
+			wg.Go(func() {
+				for {
+					if _, err := q.Get(); err != nil {
+						return
+					}
+					taken.Add(1)
+					if err := q.TaskDone(); err != nil {
+						report("GOMAXPROCS %d: TaskDone after a Get: %v", procs, err)
+					}
+				}
+			})
+		}
+		joined := make(chan struct{})
+		go func() {
+			defer close(joined)
+			harness.Together(producers, func(i int) {
+				for j := range perProd {
+					if err := q.Put(i*perProd + j); err != nil {
+						report("GOMAXPROCS %d: Put on an open queue: %v", procs, err)
+						return
+					}
+				}
+			})
+			q.Join()
+			// Right after Join: every item was taken and marked done.
+			if n, got := q.Len(), taken.Load(); n != 0 || got != producers*perProd {
+				report("GOMAXPROCS %d: right after Join returned, Len() = %d and %d items had been taken, want 0 and %d",
+					procs, n, got, producers*perProd)
+			}
+			if !q.Empty() {
+				report("GOMAXPROCS %d: Empty() is false right after Join returned", procs)
+			}
+		}()
+		finished := true
+		select {
+		case <-joined:
+		case <-time.After(5 * time.Second):
+			finished = false
+			report("GOMAXPROCS %d: the producers, the consumers and Join did not finish within 5s", procs)
+		}
+		done.Store(true)
+		q.Close()
+		wg.Wait()
+		if !finished || problem.Load() != nil {
+			break
+		}
+	}
+	if msg := problem.Load(); msg != nil {
+		require.Fail(t, "wrong value during traffic", *msg)
+	}
+}
+
+// TestCancelNeverLosesAnItem cancels GetContext calls at the moment items
+// arrive, on the real scheduler (GOMAXPROCS 1, 2 and 4, many rounds): synctest
+// never lets a cancel and a Put race like this. A GetContext may return the
+// item or ctx.Err(), but when it gives up it must leave the item in the
+// queue: every item put must come out exactly once.
+func TestCancelNeverLosesAnItem(t *testing.T) {
+	harness.Setup(t)
+	const rounds = 300
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, procs := range []int{1, 2, 4} {
+		runtime.GOMAXPROCS(procs)
+		q := queue.New[int](0)
+		got := make([]int, 0, rounds)
+		for round := range rounds {
+			ctx, cancel := context.WithCancel(context.Background())
+			res := make(chan outcome[int], 1)
+			go func() {
+				v, err := q.GetContext(ctx)
+				res <- outcome[int]{val: v, err: err}
+			}()
+			ready := make(chan struct{})
+			go func() {
+				<-ready
+				cancel()
+			}()
+			close(ready)
+			require.NoError(t, q.Put(round))
+			var out outcome[int]
+			select {
+			case out = <-res:
+			case <-time.After(5 * time.Second):
+				cancel()
+				require.FailNowf(t, "GetContext hung", "GOMAXPROCS %d, round %d: GetContext did not return within 5s of a Put and a cancel", procs, round)
+			}
+			cancel()
+			switch {
+			case out.err == nil:
+				got = append(got, out.val)
+			case errors.Is(out.err, context.Canceled):
+			default:
+				require.FailNowf(t, "unexpected error", "GOMAXPROCS %d, round %d: GetContext returned %v", procs, round, out.err)
+			}
+		}
+		for {
+			v, err := q.TryGet()
+			if err != nil {
+				break
+			}
+			got = append(got, v)
+		}
+		q.Close()
+		slices.Sort(got)
+		for i, v := range got {
+			if v != i {
+				require.Failf(t, "an item was lost or doubled",
+					"GOMAXPROCS %d: %d items were put, each racing with a cancelled GetContext; the GetContexts and the queue "+
+						"hold %d items, and item %d is missing or doubled. A GetContext that returns ctx.Err() must not take "+
+						"an item (take it and return it, or leave it in the queue)", procs, rounds, len(got), i)
+			}
+		}
+		require.Lenf(t, got, rounds, "GOMAXPROCS %d: every item put must come out exactly once", procs)
+	}
+}
+
+// TestShortTimeoutsOnRealScheduler gives many GetTimeout and PutTimeout calls
+// very short timeouts on the real scheduler (GOMAXPROCS 2 and 4), each
+// alone on its queue, so that a timeout can end at any point of the call: in
+// a synctest bubble a timer fires only once everything is blocked, and some
+// windows never open. If the wake-up that a timeout sends can slip in between
+// the waiter's last check and its going to sleep (a callback that
+// broadcasts without holding the queue's lock, for example), the waiter
+// sleeps for ever. Every call must return ErrEmpty or ErrFull.
+func TestShortTimeoutsOnRealScheduler(t *testing.T) {
+	harness.Setup(t)
+	const (
+		workers = 4
+		calls   = 600
+	)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	var problem atomic.Pointer[string]
+	report := func(format string, args ...any) {
+		msg := fmt.Sprintf(format, args...)
+		problem.CompareAndSwap(nil, &msg)
+	}
+	for _, procs := range []int{2, 4} {
+		runtime.GOMAXPROCS(procs)
+		harness.Together(workers, func(w int) {
+			for i := range calls {
+				if problem.Load() != nil {
+					return
+				}
+				d := time.Duration(200+(i*337+w*1013)%8000) * time.Nanosecond
+				q := queue.New[int](1)
+				put := i%2 == 1
+				if put {
+					if err := q.Put(0); err != nil {
+						report("Put on an empty queue: %v", err)
+						return
+					}
+				}
+				res := make(chan error, 1)
+				go func() {
+					if put {
+						res <- q.PutTimeout(1, d)
+					} else {
+						_, err := q.GetTimeout(d)
+						res <- err
+					}
+				}()
+				var err error
+				select {
+				case err = <-res:
+				case <-time.After(2 * time.Second):
+					q.Close() // wakes the stuck call, so that it can end
+					<-res
+					name := "GetTimeout"
+					if put {
+						name = "PutTimeout"
+					}
+					report("GOMAXPROCS %d: %s(%v) on a queue nobody else used was still waiting 2s later: either the timeout "+
+						"is ignored, or the wake-up its timeout sent was lost. Whatever wakes a waiter must hold the queue's "+
+						"lock while it does (take q.mu in the callback before Broadcast), so that it cannot slip in between "+
+						"the waiter's check and its Wait", procs, name, d)
+					return
+				}
+				if want := map[bool]error{false: queue.ErrEmpty, true: queue.ErrFull}[put]; !errors.Is(err, want) {
+					report("GOMAXPROCS %d: a timed call on a queue nobody else used returned %v, want %v", procs, err, want)
+					return
+				}
+			}
+		})
+		if problem.Load() != nil {
+			break
+		}
+	}
+	if msg := problem.Load(); msg != nil {
+		require.Fail(t, "a timeout was lost", *msg)
+	}
+}
+
+// goroutineID returns the number of the calling goroutine, read from the
+// first line of its stack dump: "goroutine 42 [running]:".
+func goroutineID() string {
+	buf := make([]byte, 64)
+	buf = buf[:runtime.Stack(buf, false)]
+	return strings.Fields(string(buf))[1]
+}
+
+// goroutineAsleep reports whether goroutine id is asleep right now: waiting
+// for a lock, a condition, a channel or a timer, according to its state in a
+// stack dump of every goroutine ("goroutine 42 [sync.Cond.Wait]:").
+func goroutineAsleep(id string) bool {
+	buf := make([]byte, 1<<16)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	header := "goroutine " + id + " ["
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		if rest, ok := strings.CutPrefix(g, header); ok {
+			for _, s := range []string{"sync.Mutex.Lock", "semacquire", "sync.Cond.Wait", "sleep", "select", "chan receive", "chan send", "sync.WaitGroup.Wait"} {
+				if strings.HasPrefix(rest, s) {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	return false
+}
+
+// TestWaitingGoroutinesSleep runs on the real scheduler: a Get on an empty
+// queue, a Put on a full one, a GetTimeout with a long timeout and a Join with
+// an unfinished task must each go to sleep (be seen asleep in a stack dump
+// several times in a row) until something wakes them. A call that keeps
+// running while it waits spins: it checks the state in a loop and burns a
+// processor (and in a synctest bubble it never lets the other tests' fake
+// time move, so they hang).
+func TestWaitingGoroutinesSleep(t *testing.T) {
+	harness.Setup(t)
+	empty, full, busy := queue.New[int](1), queue.New[int](1), queue.New[int](1)
+	require.NoError(t, full.Put(1))
+	require.NoError(t, busy.Put(1))
+	_, err := busy.Get()
+	require.NoError(t, err)
+	type waiter struct {
+		name string
+		id   string
+		done chan struct{}
+	}
+	var waiters []*waiter
+	wake := func() {
+		empty.Close()
+		full.Close()
+		busy.TaskDone()
+	}
+	var wakeOnce sync.Once
+	defer func() {
+		wakeOnce.Do(wake)
+		for _, w := range waiters {
+			select {
+			case <-w.done:
+			case <-time.After(3 * time.Second):
+				t.Errorf("%s did not return within 3s of Close or the last TaskDone", w.name)
+			}
+		}
+	}()
+	for _, c := range []struct {
+		name string
+		f    func()
+	}{
+		{"Get on an empty queue", func() { empty.Get() }},
+		{"GetTimeout(1h) on an empty queue", func() { empty.GetTimeout(time.Hour) }},
+		{"Put on a full queue", func() { full.Put(2) }},
+		{"Join with an unfinished task", busy.Join},
+	} {
+		w := &waiter{name: c.name, done: make(chan struct{})}
+		ids := make(chan string, 1)
+		go func() {
+			defer close(w.done)
+			ids <- goroutineID()
+			c.f()
+		}()
+		w.id = <-ids
+		waiters = append(waiters, w)
+		deadline := time.Now().Add(2 * time.Second)
+		for seen := 0; seen < 5; {
+			if isClosedCh(w.done) {
+				require.FailNowf(t, "did not wait", "%s returned at once: it must wait", w.name)
+			}
+			if goroutineAsleep(w.id) {
+				seen++
+			} else {
+				seen = 0
+			}
+			require.Falsef(t, time.Now().After(deadline),
+				"%s kept running for 2s instead of going to sleep: it spins (checks the state in a loop). "+
+					"Wait on a sync.Cond or a channel, so that the change that lets it go on wakes it", w.name)
+			time.Sleep(200 * time.Microsecond) // poll interval, not a guess about timing
+		}
+	}
+}
+
+func isClosedCh(ch chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
 }

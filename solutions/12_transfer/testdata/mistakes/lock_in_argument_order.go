@@ -3,7 +3,7 @@
 package transfer
 
 // Mistake: locks from, then to (argument order), so a->b and b->a take the two locks in opposite orders
-// Fails: TestLockOrderBothDirections:deadlock TestOppositeTransfersDoNotDeadlock:deadlock TestConcurrentTransfersConserveMoney:deadlock
+// Fails: TestLockOrderBothDirections:deadlock TestOppositeTransfersDoNotDeadlock:deadlock TestConcurrentTransfersConserveMoney:deadlock TestDisjointTransfersDoNotWait?
 
 import (
 	"errors"

@@ -3,7 +3,7 @@
 package transfer
 
 // Mistake: debits first and returns ErrInsufficientFunds when the balance went negative, without undoing the debit
-// Fails: TestTransferInsufficientFunds:fail TestConcurrentTransfersConserveMoney:fail
+// Fails: TestTransferInsufficientFunds:fail TestConcurrentTransfersConserveMoney:fail TestNoOverdraftUnderContention:fail
 
 import (
 	"errors"

@@ -5,7 +5,7 @@
 package philosophers
 
 // Mistake: Dine starts only n-1 philosophers ("at most n-1 at the table"), so the last one never eats (starvation)
-// Fails: TestEveryPhilosopherEatsEveryMeal:fail
+// Fails: TestEveryPhilosopherEatsEveryMeal:fail TestDineWaitsForEveryMeal:fail
 
 import "sync"
 

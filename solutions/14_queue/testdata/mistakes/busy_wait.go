@@ -4,7 +4,7 @@
 package queue
 
 // Mistake: Put and Get wait by polling (check, time.Sleep(1ms), check again) instead of being woken by the change
-// Fails: TestBlockingWakesImmediately:fail
+// Fails: TestBlockingWakesImmediately:fail TestTimeouts:fail TestAccessorsDuringTraffic?
 
 import (
 	"context"

@@ -4,7 +4,7 @@
 package queue
 
 // Mistake: Get on an empty queue returns the zero value and a nil error instead of waiting for an item
-// Fails: TestBlockingWakesImmediately:fail TestNoLostWakeups:fail TestClose:fail
+// Fails: TestBlockingWakesImmediately:fail TestTimeouts:fail TestNoLostWakeups:fail TestClose:fail TestAccessorsDuringTraffic:fail TestWaitingGoroutinesSleep:fail
 
 import (
 	"context"

@@ -4,7 +4,7 @@
 package queue
 
 // Mistake: GetTimeout and PutTimeout ignore d and wait like Get and Put, so they never give up
-// Fails: TestTimeouts:fail
+// Fails: TestTimeouts:fail TestShortTimeoutsOnRealScheduler:fail
 
 import (
 	"context"

