@@ -54,7 +54,7 @@ var Sums = map[string]string{
 	"exercises/09_tickets/tickets_test.go":            "8566af3ada34ee43c7f7451e12ce0ef7a970dc690734bbf1653e3d9fd1cd660b",
 	"exercises/10_lock/lock_test.go":                  "7cd8fda81d6fc0b0268decb523e5f35264839a3b9858e6c9fca45732cf785ba2",
 	"exercises/11_contention/contention_test.go":      "aff082ec314654a4c5604af4c8953f8a33f719cf93b29e1b79814847d94d2d62",
-	"exercises/12_transfer/transfer_test.go":          "216b3c4b2d738a88b9b7e258c70d5dc34d4014931a9db65dd92d5699bc8f26b0",
+	"exercises/12_transfer/transfer_test.go":          "74b297d781957c553a4750408765c82eb5d07bdb69420a89eb083d49deb7e1e3",
 	"exercises/13_philosophers/philosophers_test.go":  "78913f1351b3032ad28b6b8f943f364456df70a539e41d841a9a931e0c3f03cb",
 	"exercises/14_queue/queue_test.go":                "785925a8e09fbc5e97b06de05a6d53892f188ea1dfdef54fb2a0c526b16d0029",
 	"exercises/15_lifo_priority/lifopriority_test.go": "f323a64ef7adfeed7e06ffde1c5d7d9741c32dda0a62424d6b6a0a7856cb728e",

@@ -383,7 +383,10 @@ func transferWaits() int64 {
 			switch {
 			case strings.HasSuffix(f.Function, "12_transfer.Transfer"):
 				inTransfer = true
-			case strings.Contains(f.Function, "go-deadlock"):
+			case strings.Contains(f.Function, "go-deadlock.(*lockOrder)"),
+				strings.Contains(f.Function, "go-deadlock.(*deadlockWatcher)"):
+				// go-deadlock's own bookkeeping, under its one global lock
+				// (the grader's lock-order run): not a wait of Transfer's.
 				inChecker = true
 			}
 			if !more {
