@@ -329,7 +329,6 @@ func TestTimeouts(t *testing.T) {
 	harness.Setup(t)
 	const d = 5 * time.Second
 	const soon = 2 * time.Second         // when the helping Put/Get/cancel happens
-	const slack = 100 * time.Millisecond // a woken call may take this long to notice
 
 	cases := []struct {
 		name string
