@@ -56,7 +56,7 @@ var Sums = map[string]string{
 	"exercises/11_contention/contention_test.go":      "aff082ec314654a4c5604af4c8953f8a33f719cf93b29e1b79814847d94d2d62",
 	"exercises/12_transfer/transfer_test.go":          "74b297d781957c553a4750408765c82eb5d07bdb69420a89eb083d49deb7e1e3",
 	"exercises/13_philosophers/philosophers_test.go":  "78913f1351b3032ad28b6b8f943f364456df70a539e41d841a9a931e0c3f03cb",
-	"exercises/14_queue/queue_test.go":                "ce09c786ddfa1acb5a60dac8558eb0fba626ecf68108e882f8a1c2ac9c5d2d5e",
+	"exercises/14_queue/queue_test.go":                "4fd3d00a7a6c22319e903f62c4adb4dd46e963fba23ac56cdaec105b7900c004",
 	"exercises/15_lifo_priority/lifopriority_test.go": "f323a64ef7adfeed7e06ffde1c5d7d9741c32dda0a62424d6b6a0a7856cb728e",
 	"exercises/16_prodcons/prodcons_test.go":          "ecc27e2a301880613b97aad11cd292d6d59e30502fb7a1f336f8d405d7be948d",
 	"exercises/17_pipeline/pipeline_test.go":          "b5829412a8966a087b5a28275ac2b9f31a6752f8e2c2732e0b649748579b66a2",

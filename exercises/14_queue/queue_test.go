@@ -328,7 +328,7 @@ func TestBlockingWakesImmediately(t *testing.T) {
 func TestTimeouts(t *testing.T) {
 	harness.Setup(t)
 	const d = 5 * time.Second
-	const soon = 2 * time.Second         // when the helping Put/Get/cancel happens
+	const soon = 2 * time.Second // when the helping Put/Get/cancel happens
 
 	cases := []struct {
 		name string
