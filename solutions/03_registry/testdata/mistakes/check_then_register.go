@@ -9,7 +9,7 @@
 package registry
 
 // Mistake: Start checks that the name is free under a read lock ("it only reads"), then takes the write lock to register: many Starts with the same name can pass the check at the same moment and all register
-// Fails: TestOneLiveWorkerPerName:fail TestConcurrentBookkeeping?
+// Fails: TestOneLiveWorkerPerName:fail TestConcurrentBookkeeping? TestStartOnce?
 
 import (
 	"context"

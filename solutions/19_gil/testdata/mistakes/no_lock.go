@@ -6,7 +6,7 @@
 package gil
 
 // Mistake: no global lock at all: every thread runs its instructions in its own goroutine whenever it likes (only the trace append is locked)
-// Fails: TestSwitchInterval:fail TestYieldHandsOver:fail TestIOReleasesTheLock:fail TestMixedPrograms:fail TestOneThreadAtATime
+// Fails: TestSwitchInterval:fail TestYieldHandsOver:fail TestIOReleasesTheLock:fail TestMixedPrograms:fail TestOneThreadAtATime TestRealScheduler?
 
 import (
 	"fmt"
