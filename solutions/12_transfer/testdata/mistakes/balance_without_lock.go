@@ -3,7 +3,7 @@
 package transfer
 
 // Mistake: Balance reads the balance without taking the account's lock
-// Fails: TestBalanceWhileTransferring:race TestMoneyNeverInFlight:race TestNoOverdraftUnderContention:race
+// Fails: TestBalanceWhileTransferring:race TestMoneyNeverInFlight:race TestNoOverdraftUnderContention:race TestDisjointTransfersDoNotWait?
 
 import (
 	"errors"
