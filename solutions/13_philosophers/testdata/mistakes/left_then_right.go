@@ -5,7 +5,7 @@
 package philosophers
 
 // Mistake: every philosopher picks up the left fork, then the right one: a circle of waits can close (circular wait)
-// Fails: TestTwoPhilosophersLockOrder:deadlock TestDineNeverDeadlocks:deadlock TestForkNeverHasTwoHolders? TestEveryPhilosopherEatsEveryMeal?
+// Fails: TestTwoPhilosophersLockOrder:deadlock TestDineNeverDeadlocks:deadlock TestForkNeverHasTwoHolders? TestEveryPhilosopherEatsEveryMeal? TestDineWaitsForEveryMeal?
 
 import "sync"
 
