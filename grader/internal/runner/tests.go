@@ -92,7 +92,6 @@ func analyse(p *Process, tests []string, c classify.Classifier) (map[string]clas
 	outcomes := map[string]classify.Outcome{}
 	var tainted []string
 	raceSeen := false
-	polluted := false // an earlier test may have left goroutines or state behind
 	// Which test a report lands with is decided from the output, which the
 	// student's code can write to (a printed "=== RUN" line moves the race
 	// report out of the test's share). A race fails the test it happened in
@@ -113,17 +112,9 @@ func analyse(p *Process, tests []string, c classify.Classifier) (map[string]clas
 		}
 		o := c.Classify(ev)
 		o.Duration = p.Durations[name]
-		// After a race, a pass may hide the same race (reported once per
-		// process). After a race, a leak or a deadlock, a plain failure may
-		// be the earlier test's doing (goroutines it left running or
-		// blocked, state it corrupted). Both run again alone.
-		if (raceSeen && o.Passed) || (polluted && o.Cause == event.CauseFail) {
+		if o.Passed && raceSeen {
 			tainted = append(tainted, name)
 			continue
-		}
-		switch o.Cause {
-		case event.CauseRace, event.CauseLeak, event.CauseDeadlock:
-			polluted = true
 		}
 		if strings.Contains(segments[name], "WARNING: DATA RACE") || (raceInProcess && !o.Passed) {
 			raceSeen = true

@@ -190,14 +190,12 @@ func TestAnalyse(t *testing.T) {
 			want:  map[string]result{"TestA": pass},
 		},
 		{
-			// A plain failure after a race may be the racing test's doing
-			// (its goroutines, its state): it runs again alone too.
-			name: "a race taints the passes and plain failures after it",
+			name: "a race taints the passes after it",
 			p: process(true, 1, "start TestA", "end TestA", "start TestB", raceReport, "fail TestB",
 				"start TestC", "end TestC", "start TestD", "    d_test.go:9: wrong", "fail TestD", "start TestE", "end TestE", "FAIL"),
 			tests:   []string{"TestA", "TestB", "TestC", "TestD", "TestE"},
-			want:    map[string]result{"TestA": pass, "TestB": fail(event.CauseRace)},
-			tainted: []string{"TestC", "TestD", "TestE"},
+			want:    map[string]result{"TestA": pass, "TestB": fail(event.CauseRace), "TestD": fail(event.CauseFail)},
+			tainted: []string{"TestC", "TestE"},
 		},
 		{
 			name: "a race then a crash",

@@ -3,7 +3,7 @@
 package transfer
 
 // Mistake: no same-account check: Transfer(a, a) locks a.mu twice and blocks forever
-// Fails: TestTransferToSelf:deadlock TestTwoAccountsWithOneID:fail
+// Fails: TestTransferToSelf:deadlock TestTwoAccountsWithOneID:fail TestDisjointTransfersDoNotWait?
 
 import (
 	"errors"
