@@ -30,8 +30,10 @@ FORCE:
 
 test: lint unit verify terminal-test
 
+# KIT_CHROMIUM=required: the class report is checked in headless Chromium
+# (.ci/run installs Debian's chromium), never skipped.
 unit:
-	$(GO) test -race -count=1 $(KIT_PACKAGES)
+	KIT_CHROMIUM=required $(GO) test -race -count=1 $(KIT_PACKAGES)
 
 verify: bin/grader
 	bin/grader verify
@@ -50,10 +52,11 @@ lint: lint-ci
 	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 	$(GO) run $(STATICCHECK) ./...
 
-# The workflow template forks run (.github/workflows/grade.yml); the GitLab
+# The workflow template forks run (.github/workflows/grade.yml) and the
+# class workflow teachers copy (.github/class-matrix.yml); the GitLab
 # template is checked by the Go tests of grader/internal/templates.
 lint-ci:
-	$(GO) run $(ACTIONLINT) .github/workflows/grade.yml
+	$(GO) run $(ACTIONLINT) .github/workflows/grade.yml .github/class-matrix.yml
 
 bench:
 	@grader/scripts/bench.sh

@@ -75,8 +75,14 @@ func commands() []*command {
 			flags: []string{"dir"}, minArgs: 1, maxArgs: 1, run: runHint,
 		},
 		{
+			name: "class", args: "SUBMISSIONS", summary: "grade a folder of submissions into a gradebook",
+			about: "Grades every submission in the folder SUBMISSIONS (one per student: a checkout\nof their fork, a .zip or a .tar.gz) with the kit's own tests, and writes the\nclass report into --out: grades.csv, index.html, and students/<student>.json\nand .md. Only the files each exercise names as the student's are taken.\nA second run grades only what changed.\n\ngrader class merge DIR... --out DIR joins the reports of shards (--shard).",
+			flags: []string{"out", "deadline", "force", "shard", "jobs", "count", "cpu", "dir", "no-sandbox"}, minArgs: 1, maxArgs: -1,
+			run: runClass,
+		},
+		{
 			name: "verify", args: "[EXERCISE...]", summary: "check the kit itself (solutions, stubs, fixtures)",
-			about: "The kit's self-check: every stub scores zero without hanging, every reference\nsolution and alternative full marks, every wrong fixture loses exactly the\ntests it declares.",
+			about: "The kit's self-check: every stub scores zero without hanging, every reference\nsolution and alternative full marks, every wrong fixture loses points in the\ntests it declares.",
 			flags: []string{"dir", "count", "cpu", "jobs", "no-sandbox"}, minArgs: 0, maxArgs: -1,
 			run: func(ctx context.Context, a *App, o *options, args []string) error {
 				return runVerify(ctx, a, o, args, false)
@@ -185,6 +191,8 @@ func (c *command) checkArgs(args []string) error {
 			what = "name"
 		}
 		return usageErrorf("%s needs exactly one %s", c.name, what)
+	case len(args) < c.minArgs:
+		return usageErrorf("%s needs %s (grader %s -h)", c.name, c.args, c.name)
 	}
 	return nil
 }

@@ -32,12 +32,18 @@ type options struct {
 	gradescope string
 	badge      string
 	github     bool
+	// Class mode: the report folder, the deadline, --force and --shard I/N
+	// (shardCount 0: no sharding).
+	out               string
+	deadline          time.Time
+	force             bool
+	shard, shardCount int
 	// started is when grading started (for Gradescope's execution_time).
 	started time.Time
 }
 
 func newOptions() *options {
-	return &options{dir: ".", count: 1, color: "auto"}
+	return &options{dir: ".", count: 1, color: "auto", out: "class-report"}
 }
 
 // flagDefs are every flag of the grader, by name. A command lists the
@@ -91,6 +97,26 @@ var flagDefs = map[string]func(fs *flag.FlagSet, o *options){
 	},
 	"github": func(fs *flag.FlagSet, o *options) {
 		fs.BoolVar(&o.github, "github", false, "GitHub Actions mode: annotations, job summary, score outputs (on when GITHUB_ACTIONS=true)")
+	},
+	"out": func(fs *flag.FlagSet, o *options) {
+		fs.StringVar(&o.out, "out", o.out, "write the class report into `DIR`")
+	},
+	"deadline": func(fs *flag.FlagSet, o *options) {
+		fs.Func("deadline", "grade each git checkout's last commit made before `TIME` (2026-12-24T18:00:00+01:00, \"2026-12-24 18:00\" or 2026-12-24) and count the later ones", func(v string) error {
+			t, err := parseDeadline(v)
+			o.deadline = t
+			return err
+		})
+	},
+	"force": func(fs *flag.FlagSet, o *options) {
+		fs.BoolVar(&o.force, "force", false, "grade every submission again, even those that did not change since the last run")
+	},
+	"shard": func(fs *flag.FlagSet, o *options) {
+		fs.Func("shard", "grade only every N-th submission, starting with the I-th (`I/N`), to spread a class over machines", func(v string) error {
+			i, n, err := parseShard(v)
+			o.shard, o.shardCount = i, n
+			return err
+		})
 	},
 	"no-sandbox": func(fs *flag.FlagSet, o *options) {
 		fs.BoolVar(&o.noSandbox, "no-sandbox", false, "run the tests without the sandbox (see grader/README.md)")

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io/fs"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"github.com/concurrency-kit/kit/exercises"
 	"github.com/concurrency-kit/kit/grader/catalog"
 	"github.com/concurrency-kit/kit/grader/internal/kitfiles"
+	"github.com/concurrency-kit/kit/grader/internal/source"
 )
 
 // Module is the kit's module path; a folder whose go.mod declares another
@@ -56,13 +58,15 @@ func OpenKit(dir string) (*Kit, error) {
 	return &Kit{Root: root, Catalog: cat, Files: files.FS, AlteredTests: files.Altered}, nil
 }
 
+// moduleOf reads the module path from a go.mod, read as a student file: a
+// fork's go.mod that is a link to a device or a pipe must not hang the
+// grader.
 func moduleOf(goMod string) (string, error) {
-	f, err := os.Open(goMod)
+	data, err := source.ReadStudentFile(goMod, "go.mod")
 	if err != nil {
 		return "", err
 	}
-	defer f.Close()
-	s := bufio.NewScanner(f)
+	s := bufio.NewScanner(bytes.NewReader(data))
 	for s.Scan() {
 		if rest, ok := strings.CutPrefix(strings.TrimSpace(s.Text()), "module "); ok {
 			return strings.Trim(strings.TrimSpace(rest), `"`), nil

@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -151,4 +152,31 @@ func TestKitTopLevel(t *testing.T) {
 			assert.Contains(t, allowed, top, "%s is not allowed at the kit's top level", f)
 		}
 	}
+}
+
+// TestClassMatrix: the class workflow's matrix, the shard count given to
+// grader class and the shards merged all agree, so that every student is
+// graded exactly once (that shards merge into the whole class is tested in
+// package class).
+func TestClassMatrix(t *testing.T) {
+	doc := readYAML(t, ".github/class-matrix.yml")
+	shards, ok := get(t, doc, "jobs", "shard", "strategy", "matrix", "shard").([]any)
+	require.True(t, ok)
+	n := len(shards)
+	var reports []string
+	for i, s := range shards {
+		assert.Equal(t, i+1, s, "the shards are numbered 1 to %d", n)
+		reports = append(reports, fmt.Sprintf("report-%d", i+1))
+	}
+	runs := func(job string) string {
+		var all []string
+		for _, raw := range get(t, doc, "jobs", job, "steps").([]any) {
+			if r, ok := raw.(map[string]any)["run"].(string); ok {
+				all = append(all, r)
+			}
+		}
+		return strings.Join(all, "\n")
+	}
+	assert.Contains(t, runs("shard"), fmt.Sprintf(`bin/grader class --shard "$SHARD/%d"`, n))
+	assert.Contains(t, runs("merge"), "bin/grader class merge --out class-report "+strings.Join(reports, " ")+"\n")
 }

@@ -50,6 +50,7 @@ func TestVerify(t *testing.T) {
 		name   string
 		breaks func(t *testing.T, root string)
 		defect string // "" for a sound kit
+		note   string // a note a sound kit prints
 	}{
 		{name: "a sound kit"},
 		{
@@ -67,14 +68,28 @@ func TestVerify(t *testing.T) {
 			defect: "solution exercises/91_other: TestAnswer fails with fail",
 		},
 		{
-			name: "mistakes that do not fail as they say",
+			name: "a mistake that loses points only where its header does not say",
 			breaks: func(t *testing.T, root string) {
 				write(t, root, "solutions/90_fake/testdata/mistakes/wrong_header.go",
-					"// Mistake: always wrong\n// Fails: TestFail\npackage fake\n\nfunc Answer(test string) int { return 0 }\n")
+					"// Mistake: wrong for TestPass\n// Fails: TestFail\npackage fake\n\nfunc Answer(test string) int {\n\tif test == \"TestPass\" {\n\t\treturn 0\n\t}\n\treturn 42\n}\n")
+			},
+			defect: "none of the tests its header names fails",
+		},
+		{
+			name: "a mistake that is not wrong",
+			breaks: func(t *testing.T, root string) {
 				write(t, root, "solutions/91_other/testdata/mistakes/not_wrong.go",
 					"// Mistake: none\n// Fails: TestAnswer\npackage other\n\nfunc Answer() int { return 42 }\n")
 			},
-			defect: "TestPass should pass but fails with fail",
+			defect: "loses no points; TestAnswer passed this time",
+		},
+		{
+			name: "a catch that varies is a note, not a defect",
+			breaks: func(t *testing.T, root string) {
+				write(t, root, "solutions/90_fake/testdata/mistakes/varies.go",
+					"// Mistake: wrong everywhere\n// Fails: TestFail:race TestPass\npackage fake\n\nfunc Answer(test string) int {\n\tif test == \"TestPass\" {\n\t\treturn 42\n\t}\n\treturn 0\n}\n")
+			},
+			note: "TestPass passed this time",
 		},
 	}
 	for _, tt := range tests {
@@ -89,13 +104,15 @@ func TestVerify(t *testing.T) {
 			if tt.defect == "" {
 				assert.True(t, ok, log.String())
 				assert.Contains(t, log.String(), "verify: the kit is sound (2 exercises)")
+				if tt.note != "" {
+					assert.Contains(t, log.String(), "note  mistake solutions/90_fake/testdata/mistakes/varies.go: "+tt.note)
+					assert.Contains(t, log.String(), "TestFail failed with fail, not race, this time")
+					assert.Contains(t, log.String(), "note(s) on catches that varied")
+				}
 				return
 			}
 			assert.False(t, ok, log.String())
 			assert.Contains(t, log.String(), tt.defect)
-			if tt.name == "mistakes that do not fail as they say" {
-				assert.Contains(t, log.String(), "TestAnswer should fail but passes; loses no points")
-			}
 		})
 	}
 }
