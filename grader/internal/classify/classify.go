@@ -69,7 +69,6 @@ var (
 	fatalLine   = regexp.MustCompile(`(?m)^fatal error: (.*)$`)
 	testLogLine = regexp.MustCompile(`(?m)^\s{4}(\S+_test\.go):(\d+): (.*)$`)
 	testifyErr  = regexp.MustCompile(`(?m)^\s+Error:\s+(.*)$`)
-	testifyMsg  = regexp.MustCompile(`(?m)^\s+Messages:\s+(.*)$`)
 )
 
 // diagnose finds the most specific cause the evidence supports.
@@ -193,13 +192,96 @@ func (c Classifier) failMessage(out string) string {
 			return m[3] + where
 		}
 	}
-	if m := testifyMsg.FindStringSubmatch(out); m != nil {
-		return strings.TrimSpace(m[1]) + where
-	}
-	if m := testifyErr.FindStringSubmatch(out); m != nil {
-		return strings.TrimSpace(m[1]) + where
+	if a, ok := firstAssertion(out); ok {
+		return a.message() + where
 	}
 	return "the test failed" + where
+}
+
+// assertion is one failed testify assertion, as testify prints it:
+//
+//	Error Trace:	/kit/exercises/09_tickets/tickets_test.go:9
+//	Error:      	Not equal:
+//	            	expected: 1
+//	            	actual  : 2
+//	Test:       	TestSell/round_3
+//	Messages:   	the count after 3 calls
+type assertion struct {
+	fields map[string][]string // the lines of each field, by name
+}
+
+// firstAssertion reads the first testify failure in a test's output.
+func firstAssertion(out string) (assertion, bool) {
+	i := strings.Index(out, "\tError Trace:")
+	if i < 0 {
+		if testifyErr.FindStringIndex(out) == nil {
+			return assertion{}, false
+		}
+		i = testifyErr.FindStringIndex(out)[0]
+	}
+	a := assertion{fields: map[string][]string{}}
+	field := ""
+	for _, line := range strings.Split(out[strings.LastIndex(out[:i], "\n")+1:], "\n") {
+		parts := strings.SplitN(strings.TrimLeft(line, " "), "\t", 3)
+		if len(parts) != 3 || parts[0] != "" {
+			if field != "" {
+				break // the end of the block
+			}
+			continue
+		}
+		if key := strings.TrimSuffix(strings.TrimSpace(parts[1]), ":"); key != "" {
+			if _, seen := a.fields[key]; seen {
+				break // the next assertion's block
+			}
+			field = key
+		}
+		a.fields[field] = append(a.fields[field], strings.TrimSpace(parts[2]))
+	}
+	return a, len(a.fields["Error"]) > 0
+}
+
+// message is the assertion's message, with the values it compared and the
+// subtest it failed in: "round_3: the count after 3 calls: expected 1,
+// actual 2".
+func (a assertion) message() string {
+	msg := ""
+	if m := a.fields["Messages"]; len(m) > 0 {
+		msg = m[0]
+	}
+	errLines := a.fields["Error"]
+	if msg == "" {
+		msg = strings.TrimSuffix(strings.TrimSpace(errLines[0]), ":")
+	}
+	var compared []string
+	for _, line := range errLines[1:] {
+		if line == "Diff:" {
+			break
+		}
+		for _, label := range []string{"expected", "actual", "in chain"} {
+			if rest, ok := strings.CutPrefix(line, label); ok {
+				if value, ok := strings.CutPrefix(strings.TrimSpace(rest), ":"); ok {
+					compared = append(compared, label+" "+shorten(strings.TrimSpace(value), 60))
+				}
+			}
+		}
+	}
+	if len(compared) > 0 {
+		msg += ": " + strings.Join(compared, ", ")
+	}
+	if test := a.fields["Test"]; len(test) > 0 {
+		if _, sub, ok := strings.Cut(test[0], "/"); ok {
+			msg = sub + ": " + msg
+		}
+	}
+	return msg
+}
+
+// shorten cuts s to at most n runes, marking the cut.
+func shorten(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
 }
 
 // at returns " at file.go:NN" for the first student frame in text, or "".

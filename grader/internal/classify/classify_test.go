@@ -192,6 +192,24 @@ const testifyOutput = "=== RUN   TestSell\n" +
 	"        \tMessages:   \tthe count after 3 calls\n" +
 	"--- FAIL: TestSell (0.00s)\n"
 
+// testify's require.ErrorIs with a message, in a subtest, with a diff
+// after it and a second assertion that must not be read.
+const testifyErrorIsOutput = "=== RUN   TestSell/round_3\n" +
+	"    lock_test.go:42: \n" +
+	"        \tError Trace:\t/kit/exercises/10_lock/lock_test.go:42\n" +
+	"        \tError:      \tTarget error should be in err chain:\n" +
+	"        \t            \texpected: \"lock: closed\"\n" +
+	"        \t            \tin chain: \"context deadline exceeded\"\n" +
+	"        \t            \tDiff:\n" +
+	"        \t            \texpected: nothing\n" +
+	"        \tTest:       \tTestSell/round_3\n" +
+	"        \tMessages:   \tAcquire on a closed lock\n" +
+	"    lock_test.go:43: \n" +
+	"        \tError Trace:\t/kit/exercises/10_lock/lock_test.go:43\n" +
+	"        \tError:      \tShould be true\n" +
+	"        \tTest:       \tTestSell/round_3\n" +
+	"--- FAIL: TestSell (0.00s)\n"
+
 const testifyNoMessageOutput = "=== RUN   TestSell\n" +
 	"    tickets_test.go:10: \n" +
 	"        \tError Trace:\t/kit/exercises/09_tickets/tickets_test.go:10\n" +
@@ -363,7 +381,13 @@ func TestClassify(t *testing.T) {
 			name:    "testify with a message",
 			ev:      Evidence{End: end(true), Confirmed: true, Output: testifyOutput},
 			cause:   event.CauseFail,
-			message: "the count after 3 calls (tickets_test.go:9)",
+			message: "the count after 3 calls: expected 1, actual 2 (tickets_test.go:9)",
+		},
+		{
+			name:    "testify's ErrorIs in a subtest",
+			ev:      Evidence{End: end(true), Confirmed: true, Output: testifyErrorIsOutput},
+			cause:   event.CauseFail,
+			message: `round_3: Acquire on a closed lock: expected "lock: closed", in chain "context deadline exceeded" (lock_test.go:42)`,
 		},
 		{
 			name:    "testify without a message",

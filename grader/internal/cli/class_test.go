@@ -1,13 +1,17 @@
 package cli
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/concurrency-kit/kit/grader/internal/class"
 )
 
 // TestClassUsage: every wrong use of grader class is one line on stderr and
@@ -70,4 +74,26 @@ func TestClassEmptyFolder(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join(out, "grades.csv"))
 	require.NoError(t, err)
 	assert.Contains(t, string(data), "student,goroutines,")
+}
+
+// TestClassProgress: on a terminal one line that fits 80 columns, with a bar
+// and the time left; elsewhere a plain line per student.
+func TestClassProgress(t *testing.T) {
+	var term bytes.Buffer
+	p := newClassProgress(&term, true, 40)
+	p.start = time.Now().Add(-10 * time.Second)
+	p.update(class.Progress{Done: 10, Total: 40, Student: "a-student-with-a-very-long-name-indeed-that-goes-on-and-on"})
+	p.stop()
+	lines := strings.Split(term.String(), "\r\x1b[K")
+	last := lines[len(lines)-2]
+	assert.True(t, strings.HasPrefix(last, "[#####---------------] 10/40 students, about 30s left"), last)
+	assert.LessOrEqual(t, len([]rune(last)), 79)
+	assert.Equal(t, "", lines[len(lines)-1], "the line is cleared at the end")
+
+	var plain bytes.Buffer
+	p = newClassProgress(&plain, false, 2)
+	p.update(class.Progress{Done: 1, Total: 2, Student: "ann"})
+	p.update(class.Progress{Done: 2, Total: 2, Student: "ben"})
+	p.stop()
+	assert.Equal(t, "grader: graded ann (1 of 2)\ngrader: graded ben (2 of 2)\n", plain.String())
 }
