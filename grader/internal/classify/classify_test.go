@@ -10,7 +10,7 @@ import (
 
 // The snippets below are real output of go 1.26 test binaries (go test -v,
 // with and without -race), with the package folder renamed to dir.
-const dir = "/kit/exercises/09_tickets"
+const dir = "/kit/exercises/90_fake"
 
 var c = Classifier{Dir: dir}
 
@@ -18,14 +18,14 @@ const raceOutput = `=== RUN   TestSell
 ==================
 WARNING: DATA RACE
 Read at 0x0000007f42a8 by goroutine 9:
-  github.com/concurrency-kit/kit/exercises/09_tickets.(*Office).Sell()
-      /kit/exercises/09_tickets/tickets.go:41 +0x24
-  github.com/concurrency-kit/kit/exercises/09_tickets_test.TestSell.func1()
-      /kit/exercises/09_tickets/tickets_test.go:30 +0x3c
+  github.com/concurrency-kit/kit/exercises/90_fake.(*Office).Sell()
+      /kit/exercises/90_fake/fake.go:41 +0x24
+  github.com/concurrency-kit/kit/exercises/90_fake_test.TestSell.func1()
+      /kit/exercises/90_fake/fake_test.go:30 +0x3c
 
 Previous write at 0x0000007f42a8 by goroutine 10:
-  github.com/concurrency-kit/kit/exercises/09_tickets.(*Office).Sell()
-      /kit/exercises/09_tickets/tickets.go:38 +0x3c
+  github.com/concurrency-kit/kit/exercises/90_fake.(*Office).Sell()
+      /kit/exercises/90_fake/fake.go:38 +0x3c
 
 Goroutine 9 (running) created at:
   sync.(*WaitGroup).Go()
@@ -47,8 +47,8 @@ WARNING: DATA RACE
 Write at 0x00c000012345 by goroutine 8:
   runtime.mapassign_faststr()
       /usr/local/go/src/internal/runtime/maps/runtime_faststr.go:263 +0x0
-  github.com/concurrency-kit/kit/exercises/09_tickets_test.TestSell.func1()
-      /kit/exercises/09_tickets/tickets_test.go:30 +0x3c
+  github.com/concurrency-kit/kit/exercises/90_fake_test.TestSell.func1()
+      /kit/exercises/90_fake/fake_test.go:30 +0x3c
 ==================
     testing.go:1712: race detected during execution of test
 --- FAIL: TestSell (0.00s)
@@ -65,10 +65,10 @@ testing.tRunner.func1()
 	/usr/local/go/src/testing/testing.go:1977 +0x67f
 panic({0x611940?, 0x6583d0?})
 	/usr/local/go/src/runtime/panic.go:860 +0x13a
-github.com/concurrency-kit/kit/exercises/09_tickets.Boom(...)
-	/kit/exercises/09_tickets/tickets.go:7
-github.com/concurrency-kit/kit/exercises/09_tickets_test.TestSell(0xc0000aa488?)
-	/kit/exercises/09_tickets/tickets_test.go:17 +0x2b
+github.com/concurrency-kit/kit/exercises/90_fake.Boom(...)
+	/kit/exercises/90_fake/fake.go:7
+github.com/concurrency-kit/kit/exercises/90_fake_test.TestSell(0xc0000aa488?)
+	/kit/exercises/90_fake/fake_test.go:17 +0x2b
 testing.tRunner(0xc0000aa488, 0x656ae0)
 	/usr/local/go/src/testing/testing.go:2036 +0x21d
 created by testing.(*T).Run in goroutine 1
@@ -83,8 +83,8 @@ panic: index out of range [3] with length 3 [recovered]
 	panic: cleanup failed
 
 goroutine 7 [running]:
-github.com/concurrency-kit/kit/exercises/09_tickets.(*Office).Sell(0xc000010000)
-	/kit/exercises/09_tickets/tickets.go:52 +0x1d
+github.com/concurrency-kit/kit/exercises/90_fake.(*Office).Sell(0xc000010000)
+	/kit/exercises/90_fake/fake.go:52 +0x1d
 `
 
 const timedOutOutput = `=== RUN   TestSell
@@ -99,8 +99,8 @@ created by time.goFunc
 	/usr/local/go/src/time/sleep.go:215 +0x2d
 
 goroutine 7 [chan receive]:
-github.com/concurrency-kit/kit/exercises/09_tickets.(*Office).Wait(...)
-	/kit/exercises/09_tickets/tickets.go:60
+github.com/concurrency-kit/kit/exercises/90_fake.(*Office).Wait(...)
+	/kit/exercises/90_fake/fake.go:60
 `
 
 const mapWritesOutput = `=== RUN   TestSell
@@ -109,10 +109,10 @@ fatal error: concurrent map writes
 goroutine 11 [running]:
 internal/runtime/maps.fatal({0x58c08b?, 0x0?})
 	/usr/local/go/src/runtime/panic.go:1181 +0x18
-github.com/concurrency-kit/kit/exercises/09_tickets.(*Office).Record(...)
-	/kit/exercises/09_tickets/tickets.go:9
-github.com/concurrency-kit/kit/exercises/09_tickets_test.TestSell.func1()
-	/kit/exercises/09_tickets/tickets_test.go:41 +0x45
+github.com/concurrency-kit/kit/exercises/90_fake.(*Office).Record(...)
+	/kit/exercises/90_fake/fake.go:9
+github.com/concurrency-kit/kit/exercises/90_fake_test.TestSell.func1()
+	/kit/exercises/90_fake/fake_test.go:41 +0x45
 `
 
 const fatalOtherOutput = `=== RUN   TestSell
@@ -123,16 +123,16 @@ sync.fatal({0x5a1b2c?, 0x0?})
 	/usr/local/go/src/runtime/panic.go:1181 +0x18
 sync.(*Mutex).Unlock(...)
 	/usr/local/go/src/sync/mutex.go:229 +0x45
-github.com/concurrency-kit/kit/exercises/09_tickets.(*Office).Sell(0xc000010000)
-	/kit/exercises/09_tickets/tickets.go:44 +0x1d
+github.com/concurrency-kit/kit/exercises/90_fake.(*Office).Sell(0xc000010000)
+	/kit/exercises/90_fake/fake.go:44 +0x1d
 `
 
 const allAsleepOutput = `=== RUN   TestSell
 fatal error: all goroutines are asleep - deadlock!
 
 goroutine 1 [chan receive]:
-github.com/concurrency-kit/kit/exercises/09_tickets.(*Office).Wait(...)
-	/kit/exercises/09_tickets/tickets.go:60
+github.com/concurrency-kit/kit/exercises/90_fake.(*Office).Wait(...)
+	/kit/exercises/90_fake/fake.go:60
 `
 
 const bubbleLeakOutput = `=== RUN   TestSell
@@ -146,8 +146,8 @@ internal/synctest.Run(0xc000114180)
 	/usr/local/go/src/runtime/synctest.go:251 +0x2f4
 
 goroutine 7 [chan receive (durable), synctest bubble 1]:
-github.com/concurrency-kit/kit/exercises/09_tickets.(*Office).worker()
-	/kit/exercises/09_tickets/tickets.go:24 +0x31
+github.com/concurrency-kit/kit/exercises/90_fake.(*Office).worker()
+	/kit/exercises/90_fake/fake.go:24 +0x31
 `
 
 const bubbleBlockedOutput = `=== RUN   TestSell
@@ -161,30 +161,30 @@ internal/synctest.Run(0xc0000aa180)
 	/usr/local/go/src/runtime/synctest.go:251 +0x2f4
 
 goroutine 5 [chan receive (durable), synctest bubble 1]:
-github.com/concurrency-kit/kit/exercises/09_tickets.(*Office).Wait(0xc00001c248?)
-	/kit/exercises/09_tickets/tickets.go:31 +0x2d
-github.com/concurrency-kit/kit/exercises/09_tickets_test.TestSell.func1(0xc00001c248?)
-	/kit/exercises/09_tickets/tickets_test.go:31 +0x2d
+github.com/concurrency-kit/kit/exercises/90_fake.(*Office).Wait(0xc00001c248?)
+	/kit/exercises/90_fake/fake.go:31 +0x2d
+github.com/concurrency-kit/kit/exercises/90_fake_test.TestSell.func1(0xc00001c248?)
+	/kit/exercises/90_fake/fake_test.go:31 +0x2d
 `
 
 const goexitOutput = `=== RUN   TestSell
 panic: test executed panic(nil) or runtime.Goexit: subtest may have called FailNow on a parent test
 
 goroutine 8 [running]:
-github.com/concurrency-kit/kit/exercises/09_tickets.(*Office).Stop(0xc000010000)
-	/kit/exercises/09_tickets/tickets.go:70 +0x1d
+github.com/concurrency-kit/kit/exercises/90_fake.(*Office).Stop(0xc000010000)
+	/kit/exercises/90_fake/fake.go:70 +0x1d
 `
 
 const errorfOutput = `=== RUN   TestSell
-    tickets_test.go:19: sold 11 tickets, want 10
-    tickets_test.go:20: second message
+    fake_test.go:19: sold 11 tickets, want 10
+    fake_test.go:20: second message
 --- FAIL: TestSell (0.00s)
 `
 
 // testify's assert.Equal with a message, and assert.True without one.
 const testifyOutput = "=== RUN   TestSell\n" +
-	"    tickets_test.go:9: \n" +
-	"        \tError Trace:\t/kit/exercises/09_tickets/tickets_test.go:9\n" +
+	"    fake_test.go:9: \n" +
+	"        \tError Trace:\t/kit/exercises/90_fake/fake_test.go:9\n" +
 	"        \tError:      \tNot equal: \n" +
 	"        \t            \texpected: 1\n" +
 	"        \t            \tactual  : 2\n" +
@@ -195,8 +195,8 @@ const testifyOutput = "=== RUN   TestSell\n" +
 // testify's require.ErrorIs with a message, in a subtest, with a diff
 // after it and a second assertion that must not be read.
 const testifyErrorIsOutput = "=== RUN   TestSell/round_3\n" +
-	"    lock_test.go:42: \n" +
-	"        \tError Trace:\t/kit/exercises/10_lock/lock_test.go:42\n" +
+	"    fake_test.go:42: \n" +
+	"        \tError Trace:\t/kit/exercises/90_fake/fake_test.go:42\n" +
 	"        \tError:      \tTarget error should be in err chain:\n" +
 	"        \t            \texpected: \"lock: closed\"\n" +
 	"        \t            \tin chain: \"context deadline exceeded\"\n" +
@@ -204,15 +204,15 @@ const testifyErrorIsOutput = "=== RUN   TestSell/round_3\n" +
 	"        \t            \texpected: nothing\n" +
 	"        \tTest:       \tTestSell/round_3\n" +
 	"        \tMessages:   \tAcquire on a closed lock\n" +
-	"    lock_test.go:43: \n" +
-	"        \tError Trace:\t/kit/exercises/10_lock/lock_test.go:43\n" +
+	"    fake_test.go:43: \n" +
+	"        \tError Trace:\t/kit/exercises/90_fake/fake_test.go:43\n" +
 	"        \tError:      \tShould be true\n" +
 	"        \tTest:       \tTestSell/round_3\n" +
 	"--- FAIL: TestSell (0.00s)\n"
 
 const testifyNoMessageOutput = "=== RUN   TestSell\n" +
-	"    tickets_test.go:10: \n" +
-	"        \tError Trace:\t/kit/exercises/09_tickets/tickets_test.go:10\n" +
+	"    fake_test.go:10: \n" +
+	"        \tError Trace:\t/kit/exercises/90_fake/fake_test.go:10\n" +
 	"        \tError:      \tShould be true\n" +
 	"        \tTest:       \tTestSell\n" +
 	"--- FAIL: TestSell (0.00s)\n"
@@ -269,7 +269,7 @@ func TestClassify(t *testing.T) {
 			name:    "data race",
 			ev:      Evidence{End: end(true), Confirmed: true, Output: raceOutput},
 			cause:   event.CauseRace,
-			message: "data race at tickets.go:41 and tickets.go:38",
+			message: "data race at fake.go:41 and fake.go:38",
 		},
 		{
 			name:    "data race outside the student's code",
@@ -287,19 +287,19 @@ func TestClassify(t *testing.T) {
 			name:    "panic",
 			ev:      Evidence{ExitCode: 2, Output: panicOutput},
 			cause:   event.CausePanic,
-			message: "panic: boom at tickets.go:7",
+			message: "panic: boom at fake.go:7",
 		},
 		{
 			name:    "panic recovered and replaced",
 			ev:      Evidence{ExitCode: 2, Output: panicRecoveredOutput},
 			cause:   event.CausePanic,
-			message: "panic: index out of range [3] with length 3 at tickets.go:52",
+			message: "panic: index out of range [3] with length 3 at fake.go:52",
 		},
 		{
 			name:    "runtime.Goexit",
 			ev:      Evidence{ExitCode: 2, Output: goexitOutput},
 			cause:   event.CausePanic,
-			message: "the test was stopped by runtime.Goexit at tickets.go:70",
+			message: "the test was stopped by runtime.Goexit at fake.go:70",
 		},
 		{
 			name:    "go test timeout",
@@ -311,13 +311,13 @@ func TestClassify(t *testing.T) {
 			name:    "concurrent map writes",
 			ev:      Evidence{ExitCode: 2, Output: mapWritesOutput},
 			cause:   event.CauseRace,
-			message: "concurrent map writes at tickets.go:9",
+			message: "concurrent map writes at fake.go:9",
 		},
 		{
 			name:    "other fatal error",
 			ev:      Evidence{ExitCode: 2, Output: fatalOtherOutput},
 			cause:   event.CauseCrash,
-			message: "sync: unlock of unlocked mutex at tickets.go:44",
+			message: "sync: unlock of unlocked mutex at fake.go:44",
 		},
 		{
 			name:    "all goroutines asleep",
@@ -335,17 +335,17 @@ func TestClassify(t *testing.T) {
 			name:    "synctest bubble blocked",
 			ev:      Evidence{ExitCode: 2, Output: bubbleBlockedOutput},
 			cause:   event.CauseDeadlock,
-			message: "every goroutine is blocked: a deadlock at tickets.go:31",
+			message: "every goroutine is blocked: a deadlock at fake.go:31",
 		},
 		{
 			name: "harness deadlock outranks the race",
 			ev: Evidence{
 				End: &event.Record{Kind: event.End, Test: "TestSell", Failed: true, Cause: event.CauseDeadlock,
-					Message: "go-deadlock: POTENTIAL DEADLOCK: Inconsistent locking at tickets.go:50"},
+					Message: "go-deadlock: POTENTIAL DEADLOCK: Inconsistent locking at fake.go:50"},
 				Confirmed: true, Output: raceOutput,
 			},
 			cause:   event.CauseDeadlock,
-			message: "go-deadlock: POTENTIAL DEADLOCK: Inconsistent locking at tickets.go:50",
+			message: "go-deadlock: POTENTIAL DEADLOCK: Inconsistent locking at fake.go:50",
 		},
 		{
 			name: "race outranks a harness leak",
@@ -354,16 +354,16 @@ func TestClassify(t *testing.T) {
 				Confirmed: true, Output: raceOutput,
 			},
 			cause:   event.CauseRace,
-			message: "data race at tickets.go:41 and tickets.go:38",
+			message: "data race at fake.go:41 and fake.go:38",
 		},
 		{
 			name: "harness timeout",
 			ev: Evidence{
-				End:      &event.Record{Kind: event.End, Test: "TestSell", Failed: true, Cause: event.CauseTimeout, Message: "did not finish within 10s; stuck at tickets.go:60"},
+				End:      &event.Record{Kind: event.End, Test: "TestSell", Failed: true, Cause: event.CauseTimeout, Message: "did not finish within 10s; stuck at fake.go:60"},
 				ExitCode: 3, Output: "=== RUN   TestSell\n\n--- FAIL: TestSell (timeout: did not finish within 10s)\ngoroutine 1 [running]:\n",
 			},
 			cause:   event.CauseTimeout,
-			message: "did not finish within 10s; stuck at tickets.go:60",
+			message: "did not finish within 10s; stuck at fake.go:60",
 		},
 		{
 			name:    "a kill outranks the crash it caused",
@@ -375,25 +375,25 @@ func TestClassify(t *testing.T) {
 			name:    "t.Errorf",
 			ev:      Evidence{End: end(true), Confirmed: true, Output: errorfOutput},
 			cause:   event.CauseFail,
-			message: "sold 11 tickets, want 10 (tickets_test.go:19)",
+			message: "sold 11 tickets, want 10 (fake_test.go:19)",
 		},
 		{
 			name:    "testify with a message",
 			ev:      Evidence{End: end(true), Confirmed: true, Output: testifyOutput},
 			cause:   event.CauseFail,
-			message: "the count after 3 calls: expected 1, actual 2 (tickets_test.go:9)",
+			message: "the count after 3 calls: expected 1, actual 2 (fake_test.go:9)",
 		},
 		{
 			name:    "testify's ErrorIs in a subtest",
 			ev:      Evidence{End: end(true), Confirmed: true, Output: testifyErrorIsOutput},
 			cause:   event.CauseFail,
-			message: `round_3: Acquire on a closed lock: expected "lock: closed", in chain "context deadline exceeded" (lock_test.go:42)`,
+			message: `round_3: Acquire on a closed lock: expected "lock: closed", in chain "context deadline exceeded" (fake_test.go:42)`,
 		},
 		{
 			name:    "testify without a message",
 			ev:      Evidence{End: end(true), Confirmed: true, Output: testifyNoMessageOutput},
 			cause:   event.CauseFail,
-			message: "Should be true (tickets_test.go:10)",
+			message: "Should be true (fake_test.go:10)",
 		},
 		{
 			name:    "failed without output",
@@ -405,7 +405,7 @@ func TestClassify(t *testing.T) {
 			name:    "failed, the process ended afterwards",
 			ev:      Evidence{End: end(true), ExitCode: 1, Output: errorfOutput},
 			cause:   event.CauseFail,
-			message: "sold 11 tickets, want 10 (tickets_test.go:19)",
+			message: "sold 11 tickets, want 10 (fake_test.go:19)",
 		},
 		{
 			name:    "student prints a fake PASS",
@@ -452,10 +452,10 @@ func TestClassifyStudentFrames(t *testing.T) {
 	// Frames in the test file, in another folder or in a subfolder are not
 	// the student's.
 	out := "=== RUN   TestSell\npanic: boom\n\ngoroutine 1 [running]:\n" +
-		"\t/kit/exercises/09_tickets/tickets_test.go:10 +0x1\n" +
-		"\t/kit/exercises/09_tickets/sub/helper.go:11 +0x1\n" +
+		"\t/kit/exercises/90_fake/fake_test.go:10 +0x1\n" +
+		"\t/kit/exercises/90_fake/sub/helper.go:11 +0x1\n" +
 		"\t/kit/exercises/06_race/race.go:12 +0x1\n" +
-		"\t/kit/exercises/09_tickets/office.go:13 +0x1\n"
+		"\t/kit/exercises/90_fake/office.go:13 +0x1\n"
 	got := c.Classify(Evidence{Test: "TestSell", Output: out, ExitCode: 2})
 	assert.Equal(t, "panic: boom at office.go:13", got.Message)
 

@@ -10,12 +10,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/concurrency-kit/kit/exercises"
 	"github.com/concurrency-kit/kit/grader/catalog"
 	"github.com/concurrency-kit/kit/grader/internal/cache"
 	"github.com/concurrency-kit/kit/grader/internal/class"
 	"github.com/concurrency-kit/kit/grader/internal/grade"
-	"github.com/concurrency-kit/kit/grader/internal/kitfiles"
 )
 
 // classCacheDir is the folder, in the class report's folder, that keeps
@@ -24,10 +22,11 @@ const classCacheDir = ".cache"
 
 // runClass is grader class SUBMISSIONS and grader class merge DIR....
 func runClass(ctx context.Context, a *App, o *options, args []string) error {
-	cat, err := catalog.Parse(exercises.CatalogJSON)
+	course, err := a.course()
 	if err != nil {
 		return err
 	}
+	cat := course.Catalog
 	if args[0] == "merge" {
 		return mergeClass(a, o, cat, args[1:])
 	}
@@ -41,10 +40,7 @@ func runClass(ctx context.Context, a *App, o *options, args []string) error {
 	if o.shardCount > 0 {
 		subs = class.Shard(subs, o.shard, o.shardCount)
 	}
-	files, err := kitfiles.Load()
-	if err != nil {
-		return err
-	}
+	files := course.Files
 	if altered := files.Altered; len(altered) > 0 {
 		return fmt.Errorf("this grader was built from a kit whose own files were edited (%s); a class is graded only with the kit's own files: restore them with git checkout and build the grader again",
 			strings.Join(altered, ", "))
@@ -79,7 +75,7 @@ func runClass(ctx context.Context, a *App, o *options, args []string) error {
 		},
 		Exercises: cat.Exercises,
 		Deadline:  o.deadline,
-		Stubs:     stubs(),
+		Stubs:     stubs(course.Stubs),
 		Solutions: solutionsRoot(o.dir),
 		Work:      work,
 	}
@@ -141,10 +137,10 @@ func (a *App) classSummary(out string, records []class.Record) error {
 	return err
 }
 
-// stubs are the kit's stubs, by path.
-func stubs() map[string][]byte {
+// stubs are the course's stubs, by path, as bytes.
+func stubs(course map[string]string) map[string][]byte {
 	out := map[string][]byte{}
-	for name, data := range exercises.Stubs {
+	for name, data := range course {
 		out[name] = []byte(data)
 	}
 	return out

@@ -33,6 +33,9 @@ type App struct {
 	// StderrTerminal reports whether Stderr is a terminal (progress line).
 	StderrTerminal bool
 	Width          int
+	// Course is the course to grade by; nil is the one compiled into the
+	// grader. The grader's tests set a fake one (package fakekit).
+	Course *Course
 }
 
 // Run executes the command line args (without the program name) and returns

@@ -15,31 +15,40 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/concurrency-kit/kit/exercises"
+	"github.com/concurrency-kit/kit/grader/catalog"
+	"github.com/concurrency-kit/kit/grader/internal/fakekit"
 	"github.com/concurrency-kit/kit/grader/internal/grade"
+	"github.com/concurrency-kit/kit/grader/internal/kitfiles"
 	"github.com/concurrency-kit/kit/grader/internal/report"
 	"github.com/concurrency-kit/kit/grader/internal/sandbox"
 )
 
-// kitRoot is the root of the kit these tests are part of: the nearest folder
-// above the working directory with a go.mod.
-func kitRoot(t *testing.T) string {
+// The tests run the grader on the fake kit of package fakekit (exercises
+// fake, 90_fake, and other, 91_other), never on the real course, so that a
+// change to the course breaks none of them.
+
+// fakeCourse is the fake kit's catalog, own files and stubs, which the
+// tests give the grader in place of the course compiled into it.
+func fakeCourse(t testing.TB) *Course {
 	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		require.NotEqual(t, dir, parent, "no go.mod above the working directory")
-		dir = parent
+	return &Course{
+		Catalog: &catalog.Catalog{Exercises: fakekit.Exercises()},
+		Files:   &kitfiles.Kit{FS: fakekit.FS(t)},
+		Stubs:   fakekit.Stubs(t),
 	}
 }
 
-func run(args ...string) (code int, stdout, stderr string) {
+// fakeRoot is a checkout of the fake kit.
+func fakeRoot(t testing.TB) string {
+	t.Helper()
+	return fakekit.Checkout(t, fakekit.FS(t), nil)
+}
+
+// run runs the grader, with the fake course, on args.
+func run(t testing.TB, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	var out, errOut bytes.Buffer
-	app := &App{Stdout: &out, Stderr: &errOut}
+	app := &App{Stdout: &out, Stderr: &errOut, Course: fakeCourse(t)}
 	code = app.Run(context.Background(), args)
 	return code, out.String(), errOut.String()
 }
@@ -73,14 +82,14 @@ func TestNotAKit(t *testing.T) {
 		{"missing folder", []string{"--dir", filepath.Join(empty, "absent")}, "is not a concurrency kit"},
 		{"another module", []string{"--dir", otherModule}, otherModule + " is not a concurrency kit (no go.mod for module " + Module},
 		{"no exercises folder", []string{"--dir", noExercises}, "is not a concurrency kit (no exercises folder)"},
-		{"run", []string{"run", "--dir", empty, "goroutines"}, "is not a concurrency kit"},
+		{"run", []string{"run", "--dir", empty, "fake"}, "is not a concurrency kit"},
 		{"list", []string{"list", "--dir", empty}, "is not a concurrency kit"},
-		{"hint", []string{"hint", "--dir", empty, "goroutines"}, "is not a concurrency kit"},
+		{"hint", []string{"hint", "--dir", empty, "fake"}, "is not a concurrency kit"},
 		{"verify", []string{"verify", "--dir", empty}, "is not a concurrency kit"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, stdout, stderr := run(tt.args...)
+			code, stdout, stderr := run(t, tt.args...)
 			assert.Equal(t, ExitUsage, code)
 			assertOneLineError(t, stdout, stderr, tt.want)
 		})
@@ -88,33 +97,33 @@ func TestNotAKit(t *testing.T) {
 }
 
 func TestUsageErrors(t *testing.T) {
-	root := kitRoot(t)
+	root := fakeRoot(t)
 	tests := []struct {
 		name string
 		args []string
 		want string
 	}{
-		{"unknown exercise", []string{"--dir", root, "nosuch"}, `unknown exercise "nosuch" (exercises: goroutines, `},
-		{"unknown exercise among known ones", []string{"grade", "--dir", root, "goroutines", "99"}, `unknown exercise "99"`},
+		{"unknown exercise", []string{"--dir", root, "nosuch"}, `unknown exercise "nosuch" (exercises: fake, other)`},
+		{"unknown exercise among known ones", []string{"grade", "--dir", root, "fake", "99"}, `unknown exercise "99"`},
 		{"run an unknown exercise", []string{"run", "--dir", root, "nosuch"}, "unknown exercise"},
 		{"list with an exercise", []string{"list", "--dir", root, "nosuch"}, "list takes no arguments"},
 		{"verify an unknown exercise", []string{"verify", "--dir", root, "nosuch"}, "unknown exercise"},
 		{"hint for an unknown exercise", []string{"hint", "--dir", root, "nosuch"}, "unknown exercise"},
 		{"hint without a name", []string{"hint", "--dir", root}, "hint needs exactly one exercise name"},
-		{"hint with two names", []string{"hint", "--dir", root, "goroutines", "race"}, "hint needs exactly one exercise name"},
+		{"hint with two names", []string{"hint", "--dir", root, "fake", "other"}, "hint needs exactly one exercise name"},
 		{"mutate an unknown exercise", []string{"mutate", "--dir", root, "nosuch"}, "unknown exercise"},
 		{"run without a name", []string{"run", "--dir", root}, "run needs exactly one exercise name"},
-		{"run with two names", []string{"run", "--dir", root, "goroutines", "race"}, "run needs exactly one exercise name"},
+		{"run with two names", []string{"run", "--dir", root, "fake", "other"}, "run needs exactly one exercise name"},
 		{"cpu not a number", []string{"--dir", root, "--cpu", "two"}, `invalid value "two" for flag -cpu: "two" is not a positive number`},
 		{"cpu zero", []string{"--dir", root, "--cpu", "1,0"}, `"0" is not a positive number`},
 		{"cpu empty field", []string{"--dir", root, "--cpu", "1,,2"}, `"" is not a positive number`},
 		{"cpu negative", []string{"--dir", root, "--cpu", "-4"}, `"-4" is not a positive number`},
 		{"count zero", []string{"--dir", root, "--count", "0"}, `invalid value "0" for flag -count: must be a whole number of at least 1`},
-		{"count negative", []string{"run", "--dir", root, "--count", "-1", "goroutines"}, "must be a whole number of at least 1"},
+		{"count negative", []string{"run", "--dir", root, "--count", "-1", "fake"}, "must be a whole number of at least 1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, stdout, stderr := run(tt.args...)
+			code, stdout, stderr := run(t, tt.args...)
 			assert.Equal(t, ExitUsage, code)
 			assertOneLineError(t, stdout, stderr, tt.want)
 		})
@@ -122,26 +131,26 @@ func TestUsageErrors(t *testing.T) {
 }
 
 func TestBadFlags(t *testing.T) {
-	root := kitRoot(t)
+	root := fakeRoot(t)
 	tests := []struct {
 		args []string
 		want string
 	}{
 		{[]string{"--no-such-flag"}, "flag provided but not defined: -no-such-flag (see grader grade -h)"},
-		{[]string{"run", "--count", "many", "queue"}, `invalid value "many" for flag -count`},
+		{[]string{"run", "--count", "many", "fake"}, `invalid value "many" for flag -count`},
 		{[]string{"--jobs"}, "flag needs an argument: -jobs"},
 		{[]string{"--jobs", "0"}, `invalid value "0" for flag -jobs`},
 		{[]string{"--color", "blue"}, `invalid value "blue" for flag -color: must be one of auto, always, never`},
-		{[]string{"hint", "--json", "queue"}, "flag provided but not defined: -json (see grader hint -h)"},
-		{[]string{"hint", "--cpu", "4", "queue"}, "flag provided but not defined: -cpu"},
-		{[]string{"hint", "queue", "--min-score", "3"}, "flag provided but not defined: -min-score"},
+		{[]string{"hint", "--json", "fake"}, "flag provided but not defined: -json (see grader hint -h)"},
+		{[]string{"hint", "--cpu", "4", "fake"}, "flag provided but not defined: -cpu"},
+		{[]string{"hint", "fake", "--min-score", "3"}, "flag provided but not defined: -min-score"},
 		{[]string{"list", "--color", "always"}, "flag provided but not defined: -color"},
 		{[]string{"mutate", "--json"}, "flag provided but not defined: -json"},
 		{[]string{"--dir", root, "list", "extra"}, `list takes no arguments (got "extra")`},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			code, stdout, stderr := run(tt.args...)
+			code, stdout, stderr := run(t, tt.args...)
 			assert.Equal(t, ExitUsage, code)
 			assertOneLineError(t, stdout, stderr, tt.want)
 		})
@@ -151,18 +160,18 @@ func TestBadFlags(t *testing.T) {
 // TestFlagsAnywhere: flags work before the command, between the command
 // and its arguments, and after them.
 func TestFlagsAnywhere(t *testing.T) {
-	root := kitRoot(t)
+	root := fakeRoot(t)
 	for _, args := range [][]string{
-		{"--dir", root, "hint", "queue"},
-		{"hint", "--dir", root, "queue"},
-		{"hint", "queue", "--dir", root},
-		{"hint", "queue", "--dir=" + root},
-		{"-dir", root, "hint", "--", "queue"},
+		{"--dir", root, "hint", "fake"},
+		{"hint", "--dir", root, "fake"},
+		{"hint", "fake", "--dir", root},
+		{"hint", "fake", "--dir=" + root},
+		{"-dir", root, "hint", "--", "fake"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
-			code, stdout, stderr := run(args...)
+			code, stdout, stderr := run(t, args...)
 			assert.Equal(t, ExitOK, code, stderr)
-			assert.True(t, strings.HasPrefix(stdout, "queue (exercises/14_queue)"), stdout)
+			assert.True(t, strings.HasPrefix(stdout, "fake (exercises/90_fake)"), stdout)
 		})
 	}
 }
@@ -175,11 +184,11 @@ func TestSplitCommand(t *testing.T) {
 		help    bool
 	}{
 		{nil, "grade", nil, false},
-		{[]string{"queue"}, "grade", []string{"queue"}, false},
-		{[]string{"--json", "run", "09"}, "run", []string{"--json", "09"}, false},
+		{[]string{"fake"}, "grade", []string{"fake"}, false},
+		{[]string{"--json", "run", "90"}, "run", []string{"--json", "90"}, false},
 		{[]string{"--dir", "run", "list"}, "list", []string{"--dir", "run"}, false}, // "run" is --dir's value
 		{[]string{"--json=true", "list"}, "list", []string{"--json=true"}, false},
-		{[]string{"queue", "run"}, "grade", []string{"queue", "run"}, false},
+		{[]string{"fake", "run"}, "grade", []string{"fake", "run"}, false},
 		{[]string{"-h"}, "grade", nil, true},
 		{[]string{"help"}, "grade", nil, true},
 		{[]string{"help", "mutate"}, "mutate", []string{"-h"}, false},
@@ -212,7 +221,7 @@ func TestHelp(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			golden := filepath.Join("testdata", "help", name+".golden")
 			for _, args := range invocations {
-				code, stdout, stderr := run(args...)
+				code, stdout, stderr := run(t, args...)
 				assert.Equal(t, ExitOK, code, args)
 				assert.Empty(t, stderr, args)
 				if *update {
@@ -242,7 +251,7 @@ func TestExitStatus(t *testing.T) {
 		{"below min score", context.Background(), &shortfallError{"score 3 is below --min-score 5"}, ExitScore, "grader: score 3 is below --min-score 5\n"},
 		{"a failed self-check says nothing more", context.Background(), &shortfallError{}, ExitScore, ""},
 		{"internal, on one line", context.Background(), errors.Join(errors.New("build binaries: go: not found"), errors.New("second")), ExitInternal, "grader: build binaries: go: not found; second\n"},
-		{"interrupted", ctx, errors.Join(context.Canceled, errors.New("exercise queue: context canceled")), ExitInterrupted, "grader: interrupted\n"},
+		{"interrupted", ctx, errors.Join(context.Canceled, errors.New("exercise fake: context canceled")), ExitInterrupted, "grader: interrupted\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -255,23 +264,23 @@ func TestExitStatus(t *testing.T) {
 }
 
 func TestUnknownExerciseSuggests(t *testing.T) {
-	root := kitRoot(t)
-	code, stdout, stderr := run("hint", "--dir", root, "gorutines")
+	root := fakeRoot(t)
+	code, stdout, stderr := run(t, "hint", "--dir", root, "othr")
 	assert.Equal(t, ExitUsage, code)
-	assertOneLineError(t, stdout, stderr, `unknown exercise "gorutines": did you mean goroutines?`)
+	assertOneLineError(t, stdout, stderr, `unknown exercise "othr": did you mean other?`)
 }
 
 func TestHint(t *testing.T) {
-	root := kitRoot(t)
-	kit, err := OpenKit(root)
+	root := fakeRoot(t)
+	kit, err := OpenKit(root, fakeCourse(t))
 	require.NoError(t, err)
-	ex, ok := kit.Catalog.Lookup("goroutines")
+	ex, ok := kit.Catalog.Lookup("fake")
 	require.True(t, ok)
 	require.NotEmpty(t, strings.TrimSpace(ex.Hint))
-	want := "goroutines (exercises/01_goroutines)\n\n" + strings.Join(report.Wrap(ex.Hint, 80), "\n") + "\n\nThe exercise's README: exercises/01_goroutines/README.md\n"
-	for _, name := range []string{"goroutines", "01_goroutines", "01", "exercises/01_goroutines"} {
+	want := "fake (exercises/90_fake)\n\n" + strings.Join(report.Wrap(ex.Hint, 80), "\n") + "\n\nThe exercise's README: exercises/90_fake/README.md\n"
+	for _, name := range []string{"fake", "90_fake", "90", "exercises/90_fake"} {
 		t.Run(name, func(t *testing.T) {
-			code, stdout, stderr := run("hint", "--dir", root, name)
+			code, stdout, stderr := run(t, "hint", "--dir", root, name)
 			assert.Equal(t, ExitOK, code)
 			assert.Empty(t, stderr)
 			assert.Equal(t, want, stdout)
@@ -281,19 +290,19 @@ func TestHint(t *testing.T) {
 
 // The kit is found from a relative --dir too, and --dir defaults to ".".
 func TestHintRelativeDir(t *testing.T) {
-	root := kitRoot(t)
+	root := fakeRoot(t)
 	wd, err := os.Getwd()
 	require.NoError(t, err)
 	rel, err := filepath.Rel(wd, root)
 	require.NoError(t, err)
-	code, stdout, _ := run("hint", "--dir", rel, "race")
+	code, stdout, _ := run(t, "hint", "--dir", rel, "fake")
 	assert.Equal(t, ExitOK, code)
-	assert.Contains(t, stdout, "race (exercises/06_race)")
+	assert.Contains(t, stdout, "fake (exercises/90_fake)")
 
 	t.Chdir(root)
-	code, stdout, _ = run("hint", "transfer")
+	code, stdout, _ = run(t, "hint", "other")
 	assert.Equal(t, ExitOK, code)
-	assert.Contains(t, stdout, "transfer (exercises/12_transfer)")
+	assert.Contains(t, stdout, "other (exercises/91_other)")
 }
 
 func TestParseCPUs(t *testing.T) {
@@ -335,21 +344,33 @@ func TestUseColor(t *testing.T) {
 }
 
 func TestOpenKitAndSelect(t *testing.T) {
-	root := kitRoot(t)
-	kit, err := OpenKit(root)
+	root := fakeRoot(t)
+	course := fakeCourse(t)
+	kit, err := OpenKit(root, course)
 	require.NoError(t, err)
 	assert.Equal(t, root, kit.Root)
+	assert.Equal(t, course.Catalog, kit.Catalog)
+	assert.Equal(t, course.Stubs, kit.Stubs)
 
 	all, err := kit.Select(nil)
 	require.NoError(t, err)
 	assert.Equal(t, kit.Catalog.Exercises, all)
 
 	// Selected exercises come in catalog order, once each.
-	got, err := kit.Select([]string{"12", "goroutines", "01_goroutines"})
+	got, err := kit.Select([]string{"91", "fake", "90_fake"})
 	require.NoError(t, err)
 	require.Len(t, got, 2)
-	assert.Equal(t, "goroutines", got[0].Name)
-	assert.Equal(t, "transfer", got[1].Name)
+	assert.Equal(t, "fake", got[0].Name)
+	assert.Equal(t, "other", got[1].Name)
+
+	// With no course given, the kit is graded by the one compiled into the
+	// grader, whatever the checkout holds.
+	compiled, err := compiledCourse()
+	require.NoError(t, err)
+	want, wantErr := OpenKit(root, compiled)
+	kit, err = OpenKit(root, nil)
+	assert.Equal(t, wantErr, err)
+	assert.Equal(t, want, kit)
 }
 
 // TestMain lets the test binary serve as the sandbox's setup program, as
@@ -389,42 +410,36 @@ func TestProgressLine(t *testing.T) {
 
 func TestReset(t *testing.T) {
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
-	root := t.TempDir()
-	kit := kitRoot(t)
-	for _, name := range []string{"go.mod", "exercises/catalog.json"} {
-		data, err := os.ReadFile(filepath.Join(kit, name))
-		require.NoError(t, err)
-		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(root, name)), 0o755))
-		require.NoError(t, os.WriteFile(filepath.Join(root, name), data, 0o644))
-	}
-	student := filepath.Join(root, "exercises", "09_tickets", "tickets.go")
-	require.NoError(t, os.MkdirAll(filepath.Dir(student), 0o755))
-	require.NoError(t, os.WriteFile(student, []byte("package tickets // my work\n"), 0o644))
+	root := fakeRoot(t)
+	course := fakeCourse(t)
+	student := filepath.Join(root, filepath.FromSlash(fakekit.FakeFile))
+	require.NoError(t, os.WriteFile(student, []byte("package fake // my work\n"), 0o644))
 
 	// Asked, and not answered yes: nothing changes.
 	var out, errOut bytes.Buffer
-	a := &App{Stdin: strings.NewReader("n\n"), Stdout: &out, Stderr: &errOut}
-	assert.Equal(t, ExitUsage, a.Run(context.Background(), []string{"reset", "--dir", root, "9"}))
-	assert.Contains(t, out.String(), "Put back the kit's stub of exercises/09_tickets?")
+	a := &App{Stdin: strings.NewReader("n\n"), Stdout: &out, Stderr: &errOut, Course: course}
+	assert.Equal(t, ExitUsage, a.Run(context.Background(), []string{"reset", "--dir", root, "90"}))
+	assert.Contains(t, out.String(), "Put back the kit's stub of exercises/90_fake?")
 	assert.Contains(t, errOut.String(), "reset cancelled; nothing changed")
 	data, _ := os.ReadFile(student)
-	assert.Equal(t, "package tickets // my work\n", string(data))
+	assert.Equal(t, "package fake // my work\n", string(data))
 
 	// Answered yes: the stub is back, the student's version kept.
 	out.Reset()
-	a = &App{Stdin: strings.NewReader("y\n"), Stdout: &out, Stderr: &errOut}
-	assert.Equal(t, ExitOK, a.Run(context.Background(), []string{"reset", "--dir", root, "tickets"}))
+	a = &App{Stdin: strings.NewReader("y\n"), Stdout: &out, Stderr: &errOut, Course: course}
+	assert.Equal(t, ExitOK, a.Run(context.Background(), []string{"reset", "--dir", root, "fake"}))
 	data, _ = os.ReadFile(student)
-	assert.Equal(t, exercises.Stubs["exercises/09_tickets/tickets.go"], string(data))
+	require.NotEmpty(t, course.Stubs[fakekit.FakeFile])
+	assert.Equal(t, course.Stubs[fakekit.FakeFile], string(data))
 	_, kept, ok := strings.Cut(strings.TrimSpace(out.String()), "Your version is in ")
 	require.True(t, ok, out.String())
-	backup, err := os.ReadFile(filepath.Join(kept, "tickets.go"))
+	backup, err := os.ReadFile(filepath.Join(kept, "fake.go"))
 	require.NoError(t, err)
-	assert.Equal(t, "package tickets // my work\n", string(backup))
+	assert.Equal(t, "package fake // my work\n", string(backup))
 
 	// --yes does not ask.
-	require.NoError(t, os.WriteFile(student, []byte("package tickets\n"), 0o644))
-	code, stdout, _ := run("reset", "--yes", "--dir", root, "tickets")
+	require.NoError(t, os.WriteFile(student, []byte("package fake\n"), 0o644))
+	code, stdout, _ := run(t, "reset", "--yes", "--dir", root, "fake")
 	assert.Equal(t, ExitOK, code)
 	assert.NotContains(t, stdout, "[y/N]")
 }

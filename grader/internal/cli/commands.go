@@ -239,8 +239,8 @@ func openSandbox(o *options) (*sandbox.Sandbox, error) {
 
 // gradingSetup opens the kit and makes the grading options for it, with the
 // sandbox (which the caller closes) and, for grades, the results cache.
-func gradingSetup(o *options, cached bool) (*Kit, grade.Options, *sandbox.Sandbox, error) {
-	kit, opts, err := gradeOptions(o)
+func gradingSetup(a *App, o *options, cached bool) (*Kit, grade.Options, *sandbox.Sandbox, error) {
+	kit, opts, err := gradeOptions(a, o)
 	if err != nil {
 		return nil, opts, nil, err
 	}
@@ -256,8 +256,8 @@ func gradingSetup(o *options, cached bool) (*Kit, grade.Options, *sandbox.Sandbo
 }
 
 // gradeOptions opens the kit and makes the grading options for it.
-func gradeOptions(o *options) (*Kit, grade.Options, error) {
-	kit, err := OpenKit(o.dir)
+func gradeOptions(a *App, o *options) (*Kit, grade.Options, error) {
+	kit, err := OpenKit(o.dir, a.Course)
 	if err != nil {
 		return nil, grade.Options{}, &usageError{err}
 	}
@@ -310,7 +310,7 @@ func cacheSalt() (string, error) {
 
 // gradeSelected grades the named exercises (all when there are none).
 func gradeSelected(ctx context.Context, a *App, o *options, names []string) (*report.Document, []catalog.Exercise, error) {
-	kit, opts, box, err := gradingSetup(o, true)
+	kit, opts, box, err := gradingSetup(a, o, true)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -378,7 +378,7 @@ func runRun(ctx context.Context, a *App, o *options, args []string) error {
 func runList(_ context.Context, a *App, o *options, _ []string) error {
 	// A grade's results are kept under the sandbox it ran in; list shows
 	// what the next grade would find, so it asks with the same setting.
-	kit, opts, box, err := gradingSetup(o, true)
+	kit, opts, box, err := gradingSetup(a, o, true)
 	if err != nil {
 		return err
 	}
@@ -475,7 +475,7 @@ func (a *App) useColor(mode string) bool {
 
 // runHint prints an exercise's hint (grader hint).
 func runHint(_ context.Context, a *App, o *options, args []string) error {
-	kit, err := OpenKit(o.dir)
+	kit, err := OpenKit(o.dir, a.Course)
 	if err != nil {
 		return &usageError{err}
 	}
@@ -489,7 +489,7 @@ func runHint(_ context.Context, a *App, o *options, args []string) error {
 
 // runVerify is the kit's self-checks (grader verify, grader mutate).
 func runVerify(ctx context.Context, a *App, o *options, args []string, mutants bool) error {
-	kit, opts, box, err := gradingSetup(o, false)
+	kit, opts, box, err := gradingSetup(a, o, false)
 	if err != nil {
 		return err
 	}

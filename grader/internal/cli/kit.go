@@ -28,10 +28,45 @@ type Kit struct {
 	// AlteredTests are exercise test files that were edited in the
 	// checkout this grader was built from; their exercises cannot be graded.
 	AlteredTests []string
+	// Stubs are the student files as the kit ships them, by path from the
+	// kit's root (exercises/14_queue/queue.go), for grader reset.
+	Stubs map[string]string
 }
 
-// OpenKit checks that dir is the root of a kit and loads the catalog.
-func OpenKit(dir string) (*Kit, error) {
+// Course is what the grader knows of the course it grades, never read from
+// the checkout: the catalog, the kit's own files and the stubs. The grader
+// grades by the course compiled into it (App.Course nil); the grader's own
+// tests give it a fake one (package fakekit).
+type Course struct {
+	Catalog *catalog.Catalog
+	Files   *kitfiles.Kit
+	Stubs   map[string]string
+}
+
+// course is the App's course, or the one compiled into the grader.
+func (a *App) course() (*Course, error) {
+	if a.Course != nil {
+		return a.Course, nil
+	}
+	return compiledCourse()
+}
+
+// compiledCourse is the course compiled into the grader.
+func compiledCourse() (*Course, error) {
+	cat, err := catalog.Parse(exercises.CatalogJSON)
+	if err != nil {
+		return nil, err
+	}
+	files, err := kitfiles.Load()
+	if err != nil {
+		return nil, err
+	}
+	return &Course{Catalog: cat, Files: files, Stubs: exercises.Stubs}, nil
+}
+
+// OpenKit checks that dir is the root of a kit and loads the course: the
+// one given, or the one compiled into the grader when course is nil.
+func OpenKit(dir string, course *Course) (*Kit, error) {
 	root, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("find %s: %w", dir, err)
@@ -43,19 +78,17 @@ func OpenKit(dir string) (*Kit, error) {
 	if info, err := os.Stat(filepath.Join(root, "exercises")); err != nil || !info.IsDir() {
 		return nil, fmt.Errorf("%s is not a concurrency kit (no exercises folder)", dir)
 	}
-	cat, err := catalog.Parse(exercises.CatalogJSON)
-	if err != nil {
-		return nil, err
+	if course == nil {
+		if course, err = compiledCourse(); err != nil {
+			return nil, err
+		}
 	}
-	files, err := kitfiles.Load()
-	if err != nil {
-		return nil, err
-	}
+	files := course.Files
 	if shared := files.SharedAltered(); len(shared) > 0 {
 		return nil, fmt.Errorf("this grader was built from a kit whose own files were edited (%s); restore them with git checkout -- %s, and grade again",
 			strings.Join(shared, ", "), strings.Join(shared, " "))
 	}
-	return &Kit{Root: root, Catalog: cat, Files: files.FS, AlteredTests: files.Altered}, nil
+	return &Kit{Root: root, Catalog: course.Catalog, Files: files.FS, AlteredTests: files.Altered, Stubs: course.Stubs}, nil
 }
 
 // moduleOf reads the module path from a go.mod, read as a student file: a

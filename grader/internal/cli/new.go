@@ -9,7 +9,7 @@ import (
 
 // runNew adds an exercise to the kit (grader new NAME).
 func runNew(_ context.Context, a *App, o *options, args []string) error {
-	kit, err := OpenKit(o.dir)
+	kit, err := OpenKit(o.dir, a.Course)
 	if err != nil {
 		return &usageError{err}
 	}

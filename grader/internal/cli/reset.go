@@ -10,15 +10,13 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
-
-	"github.com/concurrency-kit/kit/exercises"
 )
 
 // runReset puts back the kit's stub of an exercise (grader reset). It asks
 // first, unless --yes, and keeps the student's version in the user's cache
 // folder, so that nothing is lost by mistake.
 func runReset(_ context.Context, a *App, o *options, args []string) error {
-	kit, err := OpenKit(o.dir)
+	kit, err := OpenKit(o.dir, a.Course)
 	if err != nil {
 		return &usageError{err}
 	}
@@ -37,7 +35,7 @@ func runReset(_ context.Context, a *App, o *options, args []string) error {
 	}
 	backup = filepath.Join(backup, "concurrency-kit", "backups", time.Now().Format("20060102-150405"), ex.Dir)
 	for _, name := range ex.Files {
-		stub, ok := exercises.Stubs[path.Join(ex.Path(), name)]
+		stub, ok := kit.Stubs[path.Join(ex.Path(), name)]
 		if !ok {
 			return fmt.Errorf("the grader has no stub of %s", path.Join(ex.Path(), name))
 		}

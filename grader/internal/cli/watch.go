@@ -17,7 +17,7 @@ import (
 
 // runWatch grades the current exercise on every save (grader watch).
 func runWatch(ctx context.Context, a *App, o *options, args []string) error {
-	kit, opts, box, err := gradingSetup(o, true)
+	kit, opts, box, err := gradingSetup(a, o, true)
 	if err != nil {
 		return err
 	}

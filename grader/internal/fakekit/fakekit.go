@@ -81,6 +81,21 @@ func FS(t testing.TB) fs.FS {
 	return files
 }
 
+// Stubs are the fake exercises' student files as the kit ships them, by
+// path from the kit's root, as exercises.Stubs holds the course's.
+func Stubs(t testing.TB) map[string]string {
+	t.Helper()
+	stubs := map[string]string{}
+	for _, ex := range Exercises() {
+		for _, name := range ex.Files {
+			data, err := os.ReadFile(filepath.Join(dir(), "exercises", ex.Dir, name))
+			require.NoError(t, err)
+			stubs[path.Join(ex.Path(), name)] = string(data)
+		}
+	}
+	return stubs
+}
+
 // Checkout writes a folder as a clone of the fake kit would be: the kit's
 // files, the README, the stubs and the solutions, and then answers (a path
 // in the folder -> a file of testdata/answers) in place of the stubs.

@@ -95,20 +95,20 @@ func TestDocumentFinish(t *testing.T) {
 func sample() *Document {
 	d := &Document{Exercises: []Exercise{
 		{
-			Name: "goroutines", Path: "exercises/01_goroutines", MaxScore: 10,
+			Name: "fake", Path: "exercises/90_fake", MaxScore: 10,
 			Tests: []Test{{Name: "TestAll", Weight: 1, Status: Pass}},
 		},
 		{
-			Name: "tickets", Path: "exercises/09_tickets", MaxScore: 10,
+			Name: "other", Path: "exercises/91_other", MaxScore: 10,
 			Tests: []Test{
 				{Name: "TestSoldOnce", Weight: 2, Status: Fail, Cause: "race",
-					Message: "data race at tickets.go:41 and tickets.go:38", Output: "=== RUN   TestSoldOnce\nWARNING: DATA RACE\n"},
+					Message: "data race at other.go:41 and other.go:38", Output: "=== RUN   TestSoldOnce\nWARNING: DATA RACE\n"},
 				{Name: "TestRemaining", Weight: 1, Status: Pass},
 				{Name: "TestPrint", Weight: 1, Status: Pass},
 			},
 		},
 		{
-			Name: "transfer", Path: "exercises/12_transfer", MaxScore: 10,
+			Name: "third", Path: "exercises/92_third", MaxScore: 10,
 			Tests: []Test{{Name: "TestOpposite", Weight: 1, Status: Fail, Cause: "deadlock",
 				Message: "go-deadlock: POTENTIAL DEADLOCK\nsecond line"}},
 		},
@@ -133,7 +133,7 @@ func lines(t *testing.T, out string, width int) []string {
 
 func TestWriteTextFocused(t *testing.T) {
 	d := sample()
-	d.Exercises = append(d.Exercises, Exercise{Name: "queue", Path: "exercises/14_queue", MaxScore: 10,
+	d.Exercises = append(d.Exercises, Exercise{Name: "fourth", Path: "exercises/93_fourth", MaxScore: 10,
 		Tests: []Test{{Name: "TestFIFO", Weight: 1, Status: Fail, Cause: "fail", Message: "nothing"}}})
 	d.Exercises[3].Finish()
 	d.Finish()
@@ -141,10 +141,10 @@ func TestWriteTextFocused(t *testing.T) {
 	require.NoError(t, WriteText(&b, d, TextOptions{}))
 	got := lines(t, b.String(), 80)
 	assert.Equal(t, []string{
-		"✓ exercises/01_goroutines          10 / 10   1/1 tests",
-		"~ exercises/09_tickets              5 / 10   2/3 tests",
+		"✓ exercises/90_fake                10 / 10   1/1 tests",
+		"~ exercises/91_other                5 / 10   2/3 tests",
 		"    ✗ TestSoldOnce (race)",
-		"      data race at tickets.go:41 and tickets.go:38",
+		"      data race at other.go:41 and other.go:38",
 		"  2 more exercises not started yet (--all shows every exercise)",
 		"Total: 15 / 40",
 	}, got, "finished exercises in one line, the first unfinished one in full, the rest counted")
@@ -153,7 +153,7 @@ func TestWriteTextFocused(t *testing.T) {
 	require.NoError(t, WriteText(&b, d, TextOptions{All: true}))
 	out := b.String()
 	assert.Contains(t, out, "    ✗ TestOpposite (deadlock)\n      go-deadlock: POTENTIAL DEADLOCK\n      second line\n")
-	assert.Contains(t, out, "✗ exercises/14_queue")
+	assert.Contains(t, out, "✗ exercises/93_fourth")
 	assert.NotContains(t, out, "TestRemaining", "passed tests are listed only with Detail")
 	assert.NotContains(t, out, "WARNING: DATA RACE", "output is shown only with Detail")
 	assert.NotContains(t, out, "\x1b[")
@@ -176,7 +176,7 @@ func TestWriteTextColor(t *testing.T) {
 	var b bytes.Buffer
 	require.NoError(t, WriteText(&b, sample(), TextOptions{Color: true}))
 	out := b.String()
-	assert.Contains(t, out, "\x1b[32m✓ exercises/01_goroutines")
+	assert.Contains(t, out, "\x1b[32m✓ exercises/90_fake")
 	assert.Contains(t, out, "\x1b[31m")
 	assert.Contains(t, out, "\x1b[0m")
 	assert.Contains(t, out, "\x1b[1mTotal: 15 / 30\x1b[0m")
@@ -185,7 +185,7 @@ func TestWriteTextColor(t *testing.T) {
 // Long messages are wrapped to the width, never cut.
 func TestWriteTextWrapsLongMessages(t *testing.T) {
 	message := "Get returned before Put: " + strings.Repeat("word ", 40) + strings.Repeat("é", 200)
-	d := &Document{Exercises: []Exercise{{Path: "exercises/09_tickets", MaxScore: 10, Tests: []Test{
+	d := &Document{Exercises: []Exercise{{Path: "exercises/90_fake", MaxScore: 10, Tests: []Test{
 		{Name: "TestA", Weight: 1, Status: Fail, Cause: "fail", Message: message},
 	}}}}
 	d.Exercises[0].Finish()
@@ -204,8 +204,8 @@ func TestWriteTextWrapsLongMessages(t *testing.T) {
 
 // A compile error is shown once, not once per test.
 func TestWriteTextBuildFailureOnce(t *testing.T) {
-	msg := "queue.go:12:2: undefined: x"
-	d := &Document{Exercises: []Exercise{{Path: "exercises/14_queue", MaxScore: 10, Tests: []Test{
+	msg := "fake.go:12:2: undefined: x"
+	d := &Document{Exercises: []Exercise{{Path: "exercises/90_fake", MaxScore: 10, Tests: []Test{
 		{Name: "TestA", Weight: 1, Status: Fail, Cause: "build", Message: msg},
 		{Name: "TestB", Weight: 1, Status: Fail, Cause: "build", Message: msg},
 	}}}}

@@ -13,7 +13,7 @@ import (
 	"github.com/concurrency-kit/kit/grader/catalog"
 )
 
-const kitTests = `package queue_test
+const kitTests = `package fake_test
 
 import (
 	"testing"
@@ -50,7 +50,7 @@ func TestByValue(t testing.T) {}
 func TestFIFO(t *testing.T) {}
 `
 
-const studentOK = `package queue
+const studentOK = `package fake
 
 import (
 	"errors"
@@ -66,13 +66,13 @@ var _ = time.Second
 `
 
 func TestTestFunctionsInSourceOrder(t *testing.T) {
-	tests, err := TestFunctions("queue_test.go", []byte(kitTests))
+	tests, err := TestFunctions("fake_test.go", []byte(kitTests))
 	require.NoError(t, err)
 	assert.Equal(t, []string{"TestPushPop", "Test", "Test_Closed", "TestÉtat", "TestFIFO"}, tests)
 
-	_, err = TestFunctions("queue_test.go", []byte("package queue_test\n\nfunc TestMain(m *testing.M) {}\n"))
+	_, err = TestFunctions("fake_test.go", []byte("package fake_test\n\nfunc TestMain(m *testing.M) {}\n"))
 	assert.ErrorContains(t, err, "has no tests")
-	_, err = TestFunctions("queue_test.go", []byte("package queue_test\n\nfunc Test(\n"))
+	_, err = TestFunctions("fake_test.go", []byte("package fake_test\n\nfunc Test(\n"))
 	assert.ErrorContains(t, err, "parse kit test file")
 }
 
@@ -97,107 +97,107 @@ func TestCheckRefuses(t *testing.T) {
 	}{
 		{
 			name:   "import os",
-			files:  map[string]string{"queue.go": "package queue\n\nimport (\n\t\"sync\"\n\t\"os\"\n)\n"},
-			file:   "queue.go",
+			files:  map[string]string{"fake.go": "package fake\n\nimport (\n\t\"sync\"\n\t\"os\"\n)\n"},
+			file:   "fake.go",
 			line:   5,
 			reason: `import "os" is not allowed in this exercise`,
 		},
 		{
 			name:   "import unsafe",
-			files:  map[string]string{"queue.go": "package queue\n\nimport \"unsafe\"\n"},
-			file:   "queue.go",
+			files:  map[string]string{"fake.go": "package fake\n\nimport \"unsafe\"\n"},
+			file:   "fake.go",
 			line:   3,
 			reason: `import "unsafe" is not allowed`,
 		},
 		{
 			name:   "import syscall under another name",
-			files:  map[string]string{"queue.go": "package queue\n\nimport (\n\tsc \"syscall\"\n)\n"},
-			file:   "queue.go",
+			files:  map[string]string{"fake.go": "package fake\n\nimport (\n\tsc \"syscall\"\n)\n"},
+			file:   "fake.go",
 			line:   4,
 			reason: `import "syscall" is not allowed`,
 		},
 		{
 			name:   "blank import of reflect",
-			files:  map[string]string{"queue.go": "package queue\n\nimport _ \"reflect\"\n"},
-			file:   "queue.go",
+			files:  map[string]string{"fake.go": "package fake\n\nimport _ \"reflect\"\n"},
+			file:   "fake.go",
 			line:   3,
 			reason: `import "reflect" is not allowed`,
 		},
 		{
 			name:   "cgo",
-			files:  map[string]string{"queue.go": "package queue\n\n// int x;\nimport \"C\"\n"},
-			file:   "queue.go",
+			files:  map[string]string{"fake.go": "package fake\n\n// int x;\nimport \"C\"\n"},
+			file:   "fake.go",
 			line:   4,
 			reason: "cgo is not allowed",
 		},
 		{
 			name:   "linkname",
-			files:  map[string]string{"queue.go": "package queue\n\nimport \"sync\"\n\nvar _ sync.Mutex\n\n//go:linkname now runtime.nanotime\nfunc now() int64\n"},
-			file:   "queue.go",
+			files:  map[string]string{"fake.go": "package fake\n\nimport \"sync\"\n\nvar _ sync.Mutex\n\n//go:linkname now runtime.nanotime\nfunc now() int64\n"},
+			file:   "fake.go",
 			line:   7,
 			reason: "//go:linkname is not allowed",
 		},
 		{
 			name:   "norace hides races from the race detector",
-			files:  map[string]string{"queue.go": "package queue\n\n//go:norace\nfunc f() {}\n"},
-			file:   "queue.go",
+			files:  map[string]string{"fake.go": "package fake\n\n//go:norace\nfunc f() {}\n"},
+			file:   "fake.go",
 			line:   3,
 			reason: "//go:norace is not allowed",
 		},
 		{
 			name:   "nosplit after code on the same line",
-			files:  map[string]string{"queue.go": "package queue\n\nvar x int //go:nosplit\n"},
-			file:   "queue.go",
+			files:  map[string]string{"fake.go": "package fake\n\nvar x int //go:nosplit\n"},
+			file:   "fake.go",
 			line:   3,
 			reason: "//go:nosplit is not allowed",
 		},
 		{
 			name:   "line directive",
-			files:  map[string]string{"queue.go": "package queue\n\n//line other.go:1\nfunc f() {}\n"},
-			file:   "queue.go",
+			files:  map[string]string{"fake.go": "package fake\n\n//line other.go:1\nfunc f() {}\n"},
+			file:   "fake.go",
 			line:   3,
 			reason: "//line is not allowed",
 		},
 		{
 			name:   "block line directive",
-			files:  map[string]string{"queue.go": "package queue\n\nfunc f() { /*line other.go:1:1*/ }\n"},
-			file:   "queue.go",
+			files:  map[string]string{"fake.go": "package fake\n\nfunc f() { /*line other.go:1:1*/ }\n"},
+			file:   "fake.go",
 			line:   3,
 			reason: "/*line is not allowed",
 		},
 		{
 			name:   "directive in a file that does not parse",
-			files:  map[string]string{"queue.go": "package queue\n\nfunc f( {\n//go:norace\n"},
-			file:   "queue.go",
+			files:  map[string]string{"fake.go": "package fake\n\nfunc f( {\n//go:norace\n"},
+			file:   "fake.go",
 			line:   4,
 			reason: "//go:norace is not allowed",
 		},
 		{
 			name:   "indented linkname inside a function",
-			files:  map[string]string{"queue.go": "package queue\n\nfunc f() {\n\t//go:linkname x y\n}\n"},
-			file:   "queue.go",
+			files:  map[string]string{"fake.go": "package fake\n\nfunc f() {\n\t//go:linkname x y\n}\n"},
+			file:   "fake.go",
 			line:   4,
 			reason: "//go:linkname is not allowed",
 		},
 		{
 			name:   "embed",
-			files:  map[string]string{"queue.go": "package queue\n\n//go:embed answers.txt\nvar answers string\n"},
-			file:   "queue.go",
+			files:  map[string]string{"fake.go": "package fake\n\n//go:embed answers.txt\nvar answers string\n"},
+			file:   "fake.go",
 			line:   3,
 			reason: "//go:embed is not allowed",
 		},
 		{
 			name:   "export",
-			files:  map[string]string{"queue.go": "package queue\n\n//export F\nfunc F() {}\n"},
-			file:   "queue.go",
+			files:  map[string]string{"fake.go": "package fake\n\n//export F\nfunc F() {}\n"},
+			file:   "fake.go",
 			line:   3,
 			reason: "//export is not allowed",
 		},
 		{
 			name:    "exercise allow-list is exact",
-			files:   map[string]string{"queue.go": "package queue\n\nimport \"math/rand\"\n"},
+			files:   map[string]string{"fake.go": "package fake\n\nimport \"math/rand\"\n"},
 			allowed: []string{"math/rand/v2"},
-			file:    "queue.go",
+			file:    "fake.go",
 			line:    3,
 			reason:  `import "math/rand" is not allowed in this exercise (allowed: math/rand/v2)`,
 		},
@@ -223,7 +223,7 @@ func TestCheckRefuses(t *testing.T) {
 
 func TestCheckAccepts(t *testing.T) {
 	var b strings.Builder
-	b.WriteString("//go:build !windows\n\npackage queue\n\nimport (\n")
+	b.WriteString("//go:build !windows\n\npackage fake\n\nimport (\n")
 	for _, p := range catalog.DefaultAllowedImports {
 		b.WriteString("\t_ \"" + p + "\"\n")
 	}
@@ -231,21 +231,21 @@ func TestCheckAccepts(t *testing.T) {
 	src := []byte(b.String())
 
 	allowed := catalog.Exercise{Imports: []string{"bufio"}}.AllowedImports()
-	require.NoError(t, Check("queue.go", src, allowed))
+	require.NoError(t, Check("fake.go", src, allowed))
 
 	// The same file is refused under the default list, which lacks bufio.
 	var refusal *Refusal
-	require.ErrorAs(t, Check("queue.go", src, catalog.DefaultAllowedImports), &refusal)
+	require.ErrorAs(t, Check("fake.go", src, catalog.DefaultAllowedImports), &refusal)
 	assert.Contains(t, refusal.Reason, `"bufio"`)
 
 	// A syntax error is the compiler's to report, with its own message.
-	assert.NoError(t, Check("queue.go", []byte("package queue\n\nimport \"sync\n"), allowed))
-	assert.NoError(t, Check("queue.go", []byte(studentOK), allowed))
+	assert.NoError(t, Check("fake.go", []byte("package fake\n\nimport \"sync\n"), allowed))
+	assert.NoError(t, Check("fake.go", []byte(studentOK), allowed))
 }
 
 func TestReadStudentFile(t *testing.T) {
 	dir := t.TempDir()
-	regular := filepath.Join(dir, "queue.go")
+	regular := filepath.Join(dir, "fake.go")
 	require.NoError(t, os.WriteFile(regular, []byte(studentOK), 0o644))
 	big := filepath.Join(dir, "big.go")
 	require.NoError(t, os.WriteFile(big, make([]byte, MaxFileSize+1), 0o644))
@@ -254,7 +254,7 @@ func TestReadStudentFile(t *testing.T) {
 	zero := filepath.Join(dir, "zero.go")
 	require.NoError(t, os.Symlink("/dev/zero", zero))
 
-	data, err := ReadStudentFile(regular, "queue.go")
+	data, err := ReadStudentFile(regular, "fake.go")
 	require.NoError(t, err)
 	assert.Equal(t, studentOK, string(data))
 
@@ -270,10 +270,10 @@ func TestReadStudentFile(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(filepath.Base(tt.path), func(t *testing.T) {
-			_, err := ReadStudentFile(tt.path, "queue.go")
+			_, err := ReadStudentFile(tt.path, "fake.go")
 			var refusal *Refusal
 			require.ErrorAs(t, err, &refusal)
-			assert.Equal(t, "queue.go", refusal.File)
+			assert.Equal(t, "fake.go", refusal.File)
 			assert.Contains(t, refusal.Reason, tt.reason)
 		})
 	}
