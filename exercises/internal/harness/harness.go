@@ -172,9 +172,12 @@ func (r *testRun) checkLeaks(ignore goleak.Option) {
 // test's last cleanup.
 func (r *testRun) finish() {
 	if reports := r.process.deadlocks.take(); len(reports) > 0 {
-		msg := "go-deadlock: " + firstLine(reports[0])
-		if where := r.studentFrame(reports[0]); where != "" {
-			msg += " at " + where
+		msg, ok := describeDeadlock(reports[0])
+		if !ok {
+			msg = "go-deadlock: " + firstLine(reports[0])
+			if where := r.studentFrame(reports[0]); where != "" {
+				msg += " at " + where
+			}
 		}
 		r.mu.Lock()
 		r.cause, r.message = event.CauseDeadlock, msg // outranks a leak the deadlock caused
@@ -230,12 +233,16 @@ func (r *testRun) abort(cause event.Cause, message string) {
 
 	dump := allGoroutines()
 	detail := dump
+	described := false
 	if reports := r.process.deadlocks.take(); len(reports) > 0 {
 		cause = event.CauseDeadlock
-		message = "go-deadlock: " + firstLine(reports[0])
+		message, described = describeDeadlock(reports[0])
+		if !described {
+			message = "go-deadlock: " + firstLine(reports[0])
+		}
 		detail = strings.Join(reports, "\n") + "\n" + dump
 	}
-	if where := r.studentFrame(r.newGoroutines(detail)); where != "" {
+	if where := r.studentFrame(r.newGoroutines(detail)); where != "" && !described {
 		message += "; stuck at " + where
 	}
 	fmt.Fprintf(os.Stderr, "\n--- FAIL: %s (%s: %s)\n%s\n", r.name, cause, message, detail)
@@ -303,16 +310,39 @@ func (r *testRun) newGoroutines(text string) string {
 	return b.String()
 }
 
-// studentFrame returns the first file:line in text that lies in the
-// exercise's folder and is not a test file, or "".
+// studentFrame returns the innermost file:line of the student's code (in
+// the exercise's folder, not a test file) in text, or "". The goroutines
+// that were running or ready to run come first: a hang that burns a core is
+// a loop, and its innermost frame is the loop itself; then the others, in
+// the dump's order, each innermost frame first.
 func (r *testRun) studentFrame(text string) string {
-	for _, m := range event.FramePattern.FindAllStringSubmatch(text, -1) {
-		file := m[1]
-		if filepath.Dir(file) == r.dir && !strings.HasSuffix(file, "_test.go") {
-			return filepath.Base(file) + ":" + m[2]
+	first := func(part string) string {
+		for _, m := range event.FramePattern.FindAllStringSubmatch(part, -1) {
+			file := m[1]
+			if filepath.Dir(file) == r.dir && !strings.HasSuffix(file, "_test.go") {
+				return filepath.Base(file) + ":" + m[2]
+			}
+		}
+		return ""
+	}
+	starts := goroutineHeader.FindAllStringIndex(text, -1)
+	var busy []string
+	for i, m := range starts {
+		end := len(text)
+		if i+1 < len(starts) {
+			end = starts[i+1][0]
+		}
+		g := text[m[0]:end]
+		if header := firstLine(g); strings.Contains(header, "[running]") || strings.Contains(header, "[runnable]") {
+			busy = append(busy, g)
 		}
 	}
-	return ""
+	for _, g := range busy {
+		if where := first(g); where != "" {
+			return where
+		}
+	}
+	return first(text)
 }
 
 func firstLine(s string) string {
