@@ -1,6 +1,6 @@
 module github.com/concurrency-kit/kit
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/fsnotify/fsnotify v1.9.0
@@ -14,4 +14,5 @@ require (
 require (
 	github.com/petermattis/goid v0.0.0-20250813065127-a731cc31b4fe // indirect
 	golang.org/x/sys v0.37.0 // indirect
+	golang.org/x/text v0.44.0 // indirect
 )

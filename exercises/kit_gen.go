@@ -5,7 +5,7 @@ package exercises
 // GoMod is the kit's go.mod, compiled into the grader for the clean room.
 const GoMod = `module github.com/concurrency-kit/kit
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/fsnotify/fsnotify v1.9.0
@@ -19,6 +19,7 @@ require (
 require (
 	github.com/petermattis/goid v0.0.0-20250813065127-a731cc31b4fe // indirect
 	golang.org/x/sys v0.37.0 // indirect
+	golang.org/x/text v0.44.0 // indirect
 )
 `
 
@@ -39,6 +40,10 @@ golang.org/x/sys v0.37.0 h1:fdNQudmxPjkdUTPnLn5mdQv7Zwvbvpaxqs831goi9kQ=
 golang.org/x/sys v0.37.0/go.mod h1:OgkHotnGiDImocRcuBABYBEXf8A9a87e/uXjp9XT3ks=
 golang.org/x/term v0.36.0 h1:zMPR+aF8gfksFprF/Nc/rd1wRS1EI6nDBGyWAvDzx2Q=
 golang.org/x/term v0.36.0/go.mod h1:Qu394IJq6V6dCBRgwqshf3mPF85AqzYEzofzRdZkWss=
+golang.org/x/text v0.31.0 h1:aC8ghyu4JhP8VojJ2lEHBnochRno1sgL6nEi9WGFGMM=
+golang.org/x/text v0.31.0/go.mod h1:tKRAlv61yKIjGGHX/4tP1LTbc13YSec1pxVEWXzfoeM=
+golang.org/x/text v0.44.0 h1:YItdp/mQNGnsmrgpcdA5yQ3bnRxCfo/Tj/iByGW9GGo=
+golang.org/x/text v0.44.0/go.mod h1:S4FR1waQ9LbjQTls97SyRjDaUUVkaM+cXwwuG/G+MwY=
 `
 
 // Sums are the SHA-256 sums of the kit's own files as the kit ships them.
@@ -63,7 +68,7 @@ var Sums = map[string]string{
 	"exercises/18_local/local_test.go":                     "6bfdc896ec21af0d0093d09c6742a367de4ebfca422852ad300a3e9484add32c",
 	"exercises/19_gil/gil_test.go":                         "c14ca5dbc9cf0552b09aa2909e89484a91af780c2914765275ddcec0782b0183",
 	"exercises/20_parallel/parallel_test.go":               "a96497db88bb4fd127ec22fd495816a562498fa7b18b1c5e01955570cad15b40",
-	"exercises/catalog.json":                               "ccd622ab5c22d631bf534b764f86163ef978e76334eefbacaa7c9a4134794c00",
+	"exercises/catalog.json":                               "766bb0a10807dd5e5cbb50ba7701ec7925b5baa85cb83c37724c25eddb8c002b",
 	"exercises/internal/harness/channel.go":                "0de6d32faf7d7b6b22e6b7a0dbd5fc3b7d70cbcdd35e5b57441c6a3f98be5765",
 	"exercises/internal/harness/deadlock_internal_test.go": "83782c3790349997f404fa956a48d1fca0e86b994476ffe6ac416ded2bd7dd29",
 	"exercises/internal/harness/doc.go":                    "a656029d23d45dbee47f2e0352af4e5c1b96d3761461853f413dbbe441dbbfa1",
@@ -73,8 +78,8 @@ var Sums = map[string]string{
 	"exercises/internal/harness/lockorder.go":              "735a200da59cf526878cc673a7281c7a45e74422c20edb19caa8ba534d93b845",
 	"exercises/internal/lockcheck/lockcheck.go":            "7c6a3510ae1053ad0b0874e04ed7d26bf88899816e5b4743b7c2d57c48b944be",
 	"exercises/internal/lockcheck/lockcheck_test.go":       "8f7582a5508e50073c95858eee94b5294b245c3ced3a65f451fac60a65320e72",
-	"go.mod":                     "39c51f92ec0c2e54ac2809c103ad73c5bbcf37a67bb55e415c8b15fb69d1df76",
-	"go.sum":                     "de6954254451309697f2d63d761c941fb041771af5c293f0aebcb7c87caa6e16",
+	"go.mod":                     "c16af3c2706d4bf8ea2fd88866828a8defb0eab1e6571a92545d49227adf6e89",
+	"go.sum":                     "bbc5b72b0e8ecb313bc523f7d5b13aa91bde2969a335eac85102f15f17308718",
 	"grader/event/cause.go":      "fe8de28ee19c278d8bc38df64eba6ba03e3e04badc821a81dda913ab8a4ca7b4",
 	"grader/event/cause_test.go": "62152d693edf1e890d6bcefe0f34dcc34d3d2266d30baee86afbe62b66b48ebf",
 	"grader/event/event.go":      "7af295ee7810dc2cff9fcade5e8d0f16a4ae8c8f2ec36a38e4e6be6d16018716",

@@ -77,6 +77,8 @@ type Exercise struct {
 	Imports []string `json:"imports,omitempty"`
 	// Hint helps a student who is stuck without giving the answer away.
 	Hint string `json:"hint"`
+	// HintZH is the hint in Simplified Chinese (grader hint --lang zh).
+	HintZH string `json:"hint_zh,omitempty"`
 }
 
 // Duration is a time.Duration written as a string in JSON.

@@ -35,7 +35,7 @@ func runClass(ctx context.Context, a *App, o *options, args []string) error {
 	}
 	subs, err := class.Find(args[0])
 	if err != nil {
-		return &usageError{err}
+		return asUsage(err)
 	}
 	if o.shardCount > 0 {
 		subs = class.Shard(subs, o.shard, o.shardCount)
@@ -102,7 +102,7 @@ func mergeClass(a *App, o *options, cat *catalog.Catalog, dirs []string) error {
 	for _, dir := range dirs {
 		records, err := class.Read(dir)
 		if err != nil {
-			return &usageError{err}
+			return asUsage(err)
 		}
 		for _, r := range records {
 			if other, dup := from[r.Student]; dup {

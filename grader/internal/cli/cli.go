@@ -11,7 +11,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
+
+	"github.com/concurrency-kit/kit/grader/internal/i18n"
 )
 
 // Exit statuses, documented in grader/README.md.
@@ -36,6 +39,20 @@ type App struct {
 	// Course is the course to grade by; nil is the one compiled into the
 	// grader. The grader's tests set a fake one (package fakekit).
 	Course *Course
+	// Getenv reads the environment (os.Getenv when nil): the locale decides
+	// the language of the grader's text, unless --lang does.
+	Getenv func(string) string
+
+	// tr writes the grader's text in the language chosen; Run sets it.
+	tr i18n.Printer
+}
+
+// getenv reads the environment through a.Getenv.
+func (a *App) getenv(name string) string {
+	if a.Getenv != nil {
+		return a.Getenv(name)
+	}
+	return os.Getenv(name)
 }
 
 // Run executes the command line args (without the program name) and returns
@@ -46,15 +63,19 @@ func (a *App) Run(ctx context.Context, args []string) int {
 		io.WriteString(a.Stdout, topUsage())
 		return ExitOK
 	}
+	a.tr = i18n.Printer{Lang: i18n.FromEnv(a.getenv)}
 	o := newOptions()
 	fs := cmd.flagSet(o)
 	positional, err := parseInterleaved(fs, rest)
+	if lang, ok := i18n.Parse(o.lang); ok {
+		a.tr = i18n.Printer{Lang: lang}
+	}
 	switch {
 	case errors.Is(err, errHelp):
 		io.WriteString(a.Stdout, cmd.usage(fs))
 		return ExitOK
 	case err != nil:
-		return a.exit(ctx, usageErrorf("%v (see grader %s -h)", err, cmd.name))
+		return a.exit(ctx, usageErrorf("%s (see grader %s -h)", err.Error(), cmd.name))
 	}
 	if err := cmd.checkArgs(positional); err != nil {
 		return a.exit(ctx, err)
@@ -62,14 +83,28 @@ func (a *App) Run(ctx context.Context, args []string) int {
 	return a.exit(ctx, cmd.run(ctx, a, o, positional))
 }
 
-// usageError is a mistake in the command line or its arguments.
-type usageError struct{ err error }
+// usageError is a mistake in the command line or its arguments. When it
+// was made by usageErrorf, its English format and arguments are kept, so
+// that exit can say it in the student's language.
+type usageError struct {
+	err    error
+	format string
+	args   []any
+}
 
 func (e *usageError) Error() string { return e.err.Error() }
 func (e *usageError) Unwrap() error { return e.err }
 
 func usageErrorf(format string, args ...any) error {
-	return &usageError{fmt.Errorf(format, args...)}
+	return &usageError{err: fmt.Errorf(format, args...), format: format, args: args}
+}
+
+// asUsage makes err a usage error, keeping the one it may already be.
+func asUsage(err error) error {
+	if u, ok := err.(*usageError); ok {
+		return u
+	}
+	return &usageError{err: err}
 }
 
 // shortfallError says the command ran but its verdict is negative: the
@@ -86,7 +121,7 @@ func (a *App) exit(ctx context.Context, err error) int {
 	case err == nil:
 		return ExitOK
 	case ctx.Err() != nil || errors.Is(err, context.Canceled):
-		fmt.Fprintln(a.Stderr, "grader: interrupted")
+		fmt.Fprintln(a.Stderr, "grader: "+a.tr.Tr("interrupted"))
 		return ExitInterrupted
 	case errors.As(err, &shortfall):
 		if shortfall.msg != "" {
@@ -94,7 +129,11 @@ func (a *App) exit(ctx context.Context, err error) int {
 		}
 		return ExitScore
 	case errors.As(err, &usage):
-		fmt.Fprintf(a.Stderr, "grader: %s\n", oneLine(err.Error()))
+		msg := err.Error()
+		if usage.format != "" {
+			msg = a.tr.Trf(usage.format, usage.args...)
+		}
+		fmt.Fprintf(a.Stderr, "grader: %s\n", oneLine(msg))
 		return ExitUsage
 	default:
 		fmt.Fprintf(a.Stderr, "grader: %s\n", oneLine(err.Error()))

@@ -443,3 +443,49 @@ func TestReset(t *testing.T) {
 	assert.Equal(t, ExitOK, code)
 	assert.NotContains(t, stdout, "[y/N]")
 }
+
+// TestChinese: with a Chinese locale, or --lang zh, the grader's own text is
+// Chinese (the hint, list, usage errors); --lang en forces English.
+func TestChinese(t *testing.T) {
+	root := fakeRoot(t)
+	runEnv := func(env map[string]string, args ...string) (int, string, string) {
+		var out, errOut bytes.Buffer
+		app := &App{Stdout: &out, Stderr: &errOut, Course: fakeCourse(t), Getenv: func(k string) string { return env[k] }}
+		code := app.Run(context.Background(), args)
+		return code, out.String(), errOut.String()
+	}
+	zh := map[string]string{"LANG": "zh_CN.UTF-8"}
+	tests := []struct {
+		name   string
+		env    map[string]string
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{"hint in Chinese", zh, []string{"hint", "--dir", root, "fake"}, ExitOK,
+			"fake (exercises/90_fake)\n\n返回 42。\n\n练习说明：exercises/90_fake/README.zh-CN.md\n", ""},
+		{"--lang zh without a Chinese locale", nil, []string{"hint", "--lang", "zh", "--dir", root, "fake"}, ExitOK,
+			"fake (exercises/90_fake)\n\n返回 42。\n\n练习说明：exercises/90_fake/README.zh-CN.md\n", ""},
+		{"--lang en in a Chinese locale", zh, []string{"hint", "--lang", "en", "--dir", root, "fake"}, ExitOK,
+			"fake (exercises/90_fake)\n\nReturn 42.\n\nThe exercise's README: exercises/90_fake/README.md\n", ""},
+		{"a usage error in Chinese", zh, []string{"hint", "--dir", root, "fak"}, ExitUsage,
+			"", "grader: 没有练习 \"fak\"：你是想说 fake 吗？\n"},
+		{"a folder that is not a kit, in Chinese", zh, []string{"list", "--dir", t.TempDir()}, ExitUsage,
+			"", "不是并发课程包（那里没有模块"},
+		{"--lang takes only en or zh", nil, []string{"hint", "--lang", "fr", "fake"}, ExitUsage,
+			"", `invalid value "fr" for flag -lang: must be one of en, zh`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runEnv(tt.env, tt.args...)
+			assert.Equal(t, tt.code, code, stderr)
+			assert.Equal(t, tt.stdout, stdout)
+			if tt.stderr == "" {
+				assert.Empty(t, stderr)
+			} else {
+				assert.Contains(t, stderr, tt.stderr)
+			}
+		})
+	}
+}

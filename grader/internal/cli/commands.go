@@ -177,6 +177,7 @@ func (c *command) flagSet(o *options) *flag.FlagSet {
 	for _, name := range c.flags {
 		flagDefs[name](fs, o)
 	}
+	flagDefs["lang"](fs, o) // every command speaks the student's language
 	return fs
 }
 
@@ -259,7 +260,7 @@ func gradingSetup(a *App, o *options, cached bool) (*Kit, grade.Options, *sandbo
 func gradeOptions(a *App, o *options) (*Kit, grade.Options, error) {
 	kit, err := OpenKit(o.dir, a.Course)
 	if err != nil {
-		return nil, grade.Options{}, &usageError{err}
+		return nil, grade.Options{}, asUsage(err)
 	}
 	opts := grade.Options{
 		Root: kit.Root, Kit: kit.Files, AlteredTests: kit.AlteredTests, Module: Module,
@@ -351,11 +352,11 @@ func runGrade(ctx context.Context, a *App, o *options, args []string) error {
 func (a *App) writeNext(doc *report.Document) {
 	for _, e := range doc.Exercises {
 		if !e.Done() {
-			fmt.Fprintf(a.Stdout, "\nNext: %s. Grade it alone: go run ./grader run %s\nStuck? go run ./grader hint %s\n", e.Path, e.Name, e.Name)
+			fmt.Fprint(a.Stdout, "\n"+a.tr.Trf("Next: %s. Grade it alone: go run ./grader run %s\nStuck? go run ./grader hint %s\n", e.Path, e.Name, e.Name))
 			return
 		}
 	}
-	fmt.Fprintln(a.Stdout, "\nEvery exercise is done. Well done!")
+	fmt.Fprintln(a.Stdout, "\n"+a.tr.Tr("Every exercise is done. Well done!"))
 }
 
 // runRun grades one exercise and prints every test (grader run).
@@ -368,7 +369,7 @@ func runRun(ctx context.Context, a *App, o *options, args []string) error {
 		return err
 	}
 	if !o.json && !doc.Exercises[0].Done() {
-		fmt.Fprintf(a.Stdout, "\nStuck? go run ./grader hint %s\n", selected[0].Name)
+		fmt.Fprint(a.Stdout, "\n"+a.tr.Trf("Stuck? go run ./grader hint %s\n", selected[0].Name))
 	}
 	return nil
 }
@@ -411,7 +412,7 @@ func (a *App) writeResult(doc *report.Document, o *options, detail bool) error {
 		}
 	} else {
 		var out bytes.Buffer
-		text := report.TextOptions{Color: a.useColor(o.color), Width: a.Width, Detail: detail, All: o.all}
+		text := report.TextOptions{Color: a.useColor(o.color), Width: a.Width, Detail: detail, All: o.all, Printer: a.tr}
 		if err := report.WriteText(&out, doc, text); err != nil {
 			return fmt.Errorf("write report: %w", err)
 		}
@@ -442,24 +443,24 @@ func (a *App) writeProgress(exercises []catalog.Exercise, results []*report.Exer
 		switch {
 		case r == nil:
 			ungraded++
-			fmt.Fprintf(a.Stdout, "[?] %-28s not graded as it is now\n", ex.Path())
+			fmt.Fprintf(a.Stdout, "[?] %-28s %s\n", ex.Path(), a.tr.Tr("not graded as it is now"))
 		case r.Done():
 			done++
-			fmt.Fprintf(a.Stdout, "[x] %-28s %d/%d tests\n", ex.Path(), r.Passed, r.Total)
+			fmt.Fprintf(a.Stdout, "[x] %-28s %s\n", ex.Path(), a.tr.Trf("%d/%d tests", r.Passed, r.Total))
 		default:
-			fmt.Fprintf(a.Stdout, "[ ] %-28s %d/%d tests\n", ex.Path(), r.Passed, r.Total)
+			fmt.Fprintf(a.Stdout, "[ ] %-28s %s\n", ex.Path(), a.tr.Trf("%d/%d tests", r.Passed, r.Total))
 		}
 		if (r == nil || !r.Done()) && next == "" {
 			next = ex.Name
 		}
 	}
-	fmt.Fprintf(a.Stdout, "\n%d of %d exercises done.", done, len(exercises))
+	fmt.Fprint(a.Stdout, "\n"+a.tr.Trf("%d of %d exercises done.", done, len(exercises)))
 	if next != "" {
-		fmt.Fprintf(a.Stdout, " Next: %s (go run ./grader run %s)", next, next)
+		fmt.Fprint(a.Stdout, a.tr.Trf(" Next: %s (go run ./grader run %s)", next, next))
 	}
 	fmt.Fprintln(a.Stdout)
 	if ungraded > 0 {
-		fmt.Fprintf(a.Stdout, "%d exercises have not been graded as they are now: make grade grades them.\n", ungraded)
+		fmt.Fprint(a.Stdout, a.tr.Trf("%d exercises have not been graded as they are now: make grade grades them.\n", ungraded))
 	}
 }
 
@@ -477,13 +478,13 @@ func (a *App) useColor(mode string) bool {
 func runHint(_ context.Context, a *App, o *options, args []string) error {
 	kit, err := OpenKit(o.dir, a.Course)
 	if err != nil {
-		return &usageError{err}
+		return asUsage(err)
 	}
 	ex, err := kit.Select(args)
 	if err != nil {
 		return err
 	}
-	writeHint(a.Stdout, ex[0], a.Width)
+	writeHint(a.Stdout, ex[0], a.Width, a.tr)
 	return nil
 }
 

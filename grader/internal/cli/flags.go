@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/concurrency-kit/kit/grader/internal/i18n"
 )
 
 // options are the values of every flag; each command registers the flags
@@ -21,6 +23,7 @@ type options struct {
 	cpus      []int
 	jobs      int
 	color     string
+	lang      string // "" for the locale's
 	solutions bool
 	noSandbox bool
 	noCache   bool
@@ -117,6 +120,9 @@ var flagDefs = map[string]func(fs *flag.FlagSet, o *options){
 			o.shard, o.shardCount = i, n
 			return err
 		})
+	},
+	"lang": func(fs *flag.FlagSet, o *options) {
+		fs.Var(&choice{value: &o.lang, allowed: i18n.Langs}, "lang", "the `language` of the grader's text: en or zh (default: the locale's, from LC_ALL, LC_MESSAGES or LANG)")
 	},
 	"no-sandbox": func(fs *flag.FlagSet, o *options) {
 		fs.BoolVar(&o.noSandbox, "no-sandbox", false, "run the tests without the sandbox (see grader/README.md)")

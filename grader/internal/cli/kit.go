@@ -73,10 +73,10 @@ func OpenKit(dir string, course *Course) (*Kit, error) {
 	}
 	module, err := moduleOf(filepath.Join(root, "go.mod"))
 	if err != nil || module != Module {
-		return nil, fmt.Errorf("%s is not a concurrency kit (no go.mod for module %s there)", dir, Module)
+		return nil, usageErrorf("%s is not a concurrency kit (no go.mod for module %s there)", dir, Module)
 	}
 	if info, err := os.Stat(filepath.Join(root, "exercises")); err != nil || !info.IsDir() {
-		return nil, fmt.Errorf("%s is not a concurrency kit (no exercises folder)", dir)
+		return nil, usageErrorf("%s is not a concurrency kit (no exercises folder)", dir)
 	}
 	if course == nil {
 		if course, err = compiledCourse(); err != nil {

@@ -11,11 +11,11 @@ import (
 func runNew(_ context.Context, a *App, o *options, args []string) error {
 	kit, err := OpenKit(o.dir, a.Course)
 	if err != nil {
-		return &usageError{err}
+		return asUsage(err)
 	}
 	ex, err := scaffold.New(kit.Root, kit.Catalog, args[0])
 	if err != nil {
-		return &usageError{err}
+		return asUsage(err)
 	}
 	fmt.Fprintf(a.Stdout, "Added exercise %s in exercises/%s:\n", ex.Name, ex.Dir)
 	for _, f := range ex.Files {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/concurrency-kit/kit/grader/internal/grade"
+	"github.com/concurrency-kit/kit/grader/internal/i18n"
 )
 
 // spinner are the frames of the progress line's spinner.
@@ -23,6 +24,7 @@ type progressView struct {
 	w        io.Writer
 	terminal bool
 	width    int
+	tr       i18n.Printer
 
 	mu      sync.Mutex
 	start   time.Time
@@ -37,7 +39,7 @@ func (a *App) newProgress(quiet bool) *progressView {
 	if quiet || a.Stderr == nil {
 		return nil
 	}
-	v := &progressView{w: a.Stderr, terminal: a.StderrTerminal, width: max(a.Width, 40), start: time.Now(), stopped: make(chan struct{})}
+	v := &progressView{w: a.Stderr, terminal: a.StderrTerminal, width: max(a.Width, 40), tr: a.tr, start: time.Now(), stopped: make(chan struct{})}
 	if v.terminal {
 		v.wg.Go(v.animate)
 	}
@@ -60,11 +62,11 @@ func (v *progressView) update(p grade.Progress) {
 			v.mu.Lock()
 			defer v.mu.Unlock()
 			if v.last.Stage == "build" {
-				fmt.Fprintf(v.w, "grader: building the test binaries of %s; the first build also compiles the race-enabled standard library, once (about a minute)\n", countExercises(p.Total))
+				fmt.Fprintln(v.w, "grader: "+v.tr.Trf("building the test binaries of %s; the first build also compiles the race-enabled standard library, once (about a minute)", v.count(p.Total)))
 			}
 		})
 	case p.Stage == "run" && p.Done == 0 && time.Since(v.start) > slowBuild:
-		fmt.Fprintf(v.w, "grader: running the tests of %s\n", countExercises(p.Total))
+		fmt.Fprintln(v.w, "grader: "+v.tr.Trf("running the tests of %s", v.count(p.Total)))
 	}
 }
 
@@ -74,15 +76,16 @@ func (v *progressView) line(frame int) string {
 	var what string
 	switch v.last.Stage {
 	case "build":
-		what = fmt.Sprintf("building %s (a first build also compiles the race-enabled standard library, once)", countExercises(v.last.Total))
+		what = v.tr.Trf("building %s (a first build also compiles the race-enabled standard library, once)", v.count(v.last.Total))
 	case "run":
-		what = fmt.Sprintf("running the tests: %d of %s graded", v.last.Done, countExercises(v.last.Total))
+		what = v.tr.Trf("running the tests: %d of %s graded", v.last.Done, v.count(v.last.Total))
 	default:
-		what = "reading the exercises"
+		what = v.tr.Tr("reading the exercises")
 	}
 	text := fmt.Sprintf("%s %s %s", spinner[frame%len(spinner)], what, elapsed)
-	if r := []rune(text); len(r) > v.width-1 {
-		text = string(r[:v.width-2]) + "…"
+	if i18n.Width(text) > v.width-1 {
+		head, _ := i18n.Cut(text, v.width-2)
+		text = head + "…"
 	}
 	return text
 }
@@ -129,10 +132,10 @@ func (v *progressView) report() func(grade.Progress) {
 	return v.update
 }
 
-// countExercises is "1 exercise" or "N exercises".
-func countExercises(n int) string {
+// count is "1 exercise" or "N exercises", in the view's language.
+func (v *progressView) count(n int) string {
 	if n == 1 {
-		return "1 exercise"
+		return v.tr.Tr("1 exercise")
 	}
-	return fmt.Sprintf("%d exercises", n)
+	return v.tr.Trf("%d exercises", n)
 }

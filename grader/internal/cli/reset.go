@@ -18,7 +18,7 @@ import (
 func runReset(_ context.Context, a *App, o *options, args []string) error {
 	kit, err := OpenKit(o.dir, a.Course)
 	if err != nil {
-		return &usageError{err}
+		return asUsage(err)
 	}
 	selected, err := kit.Select(args)
 	if err != nil {

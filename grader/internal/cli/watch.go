@@ -11,6 +11,7 @@ import (
 
 	"github.com/concurrency-kit/kit/grader/catalog"
 	"github.com/concurrency-kit/kit/grader/internal/grade"
+	"github.com/concurrency-kit/kit/grader/internal/i18n"
 	"github.com/concurrency-kit/kit/grader/internal/report"
 	"github.com/concurrency-kit/kit/grader/internal/watch"
 )
@@ -36,7 +37,7 @@ func runWatch(ctx context.Context, a *App, o *options, args []string) error {
 			one.Exercises = []catalog.Exercise{ex}
 			return grade.Grade(ctx, one)
 		},
-		Hint: func(w io.Writer, ex catalog.Exercise) { writeHint(w, ex, a.Width) },
+		Hint: func(w io.Writer, ex catalog.Exercise) { writeHint(w, ex, a.Width, a.tr) },
 		List: func(w io.Writer) {
 			all := opts
 			all.Exercises = kit.Catalog.Exercises
@@ -112,14 +113,19 @@ func (c crlf) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// writeHint writes an exercise's hint, word-wrapped to width.
-func writeHint(w io.Writer, ex catalog.Exercise, width int) {
+// writeHint writes an exercise's hint, word-wrapped to width, in the
+// printer's language.
+func writeHint(w io.Writer, ex catalog.Exercise, width int, tr i18n.Printer) {
 	fmt.Fprintf(w, "%s (%s)\n\n", ex.Name, ex.Path())
 	if width <= 0 {
 		width = 80
 	}
-	for _, line := range report.Wrap(ex.Hint, max(width, 40)) {
+	hint, readme := ex.Hint, "README.md"
+	if tr.Lang == i18n.Chinese && ex.HintZH != "" {
+		hint, readme = ex.HintZH, "README.zh-CN.md"
+	}
+	for _, line := range report.Wrap(hint, max(width, 40)) {
 		fmt.Fprintln(w, line)
 	}
-	fmt.Fprintf(w, "\nThe exercise's README: %s/README.md\n", ex.Path())
+	fmt.Fprint(w, "\n"+tr.Trf("The exercise's README: %s\n", ex.Path()+"/"+readme))
 }

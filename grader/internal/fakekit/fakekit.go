@@ -26,7 +26,7 @@ import (
 // cause of failure.
 func Fake() catalog.Exercise {
 	return catalog.Exercise{
-		Name: "fake", Dir: "90_fake", Row: 90, Section: "test", Points: 10, Hint: "Return 42.",
+		Name: "fake", Dir: "90_fake", Row: 90, Section: "test", Points: 10, Hint: "Return 42.", HintZH: "返回 42。",
 		Files: []string{"fake.go"}, TestFile: "fake_test.go",
 		Limit: catalog.Duration(2 * time.Second), Memory: 256 << 20,
 	}
@@ -35,7 +35,7 @@ func Fake() catalog.Exercise {
 // Other is a second exercise with one test.
 func Other() catalog.Exercise {
 	return catalog.Exercise{
-		Name: "other", Dir: "91_other", Row: 91, Section: "test", Points: 10, Hint: "Return 42.",
+		Name: "other", Dir: "91_other", Row: 91, Section: "test", Points: 10, Hint: "Return 42.", HintZH: "返回 42。",
 		Files: []string{"other.go"}, TestFile: "other_test.go",
 	}
 }

@@ -50,7 +50,7 @@ func TestFormatsOfARealGrade(t *testing.T) {
 		}
 		formatstest.CheckWorkflowLog(t, log.String(), github.MaxAnnotations)
 		assert.Equal(t, []string{
-			"fake TestRace (race)", "fake TestLeak (leak)", "fake TestTimeout (timeout)",
+			"fake TestRace (race)", "fake TestLeak (leak)", "fake TestDeadlock (deadlock)", "fake TestTimeout (timeout)",
 			"fake TestPanic (panic)", "fake TestCrash (crash)", "other TestAnswer (build)",
 		}, titles)
 		assert.Less(t, len(github.Summary(doc)), github.MaxSummary)

@@ -5,10 +5,11 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/concurrency-kit/kit/grader/internal/i18n"
 )
 
 func TestExerciseFinish(t *testing.T) {
@@ -126,7 +127,7 @@ func lines(t *testing.T, out string, width int) []string {
 	t.Helper()
 	ls := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 	for _, l := range ls {
-		assert.LessOrEqual(t, utf8.RuneCountInString(l), width, "%q is wider than %d columns", l, width)
+		assert.LessOrEqual(t, i18n.Width(l), width, "%q is wider than %d columns", l, width)
 	}
 	return ls
 }
@@ -271,4 +272,40 @@ func TestJSONRoundTrip(t *testing.T) {
 	assert.Contains(t, string(data), `"max_score":10`)
 	assert.Contains(t, string(data), `"passed":2`)
 	assert.Contains(t, string(data), `"total":3`)
+}
+
+// TestWrapChinese: Chinese characters take two columns, and Chinese text,
+// which has no spaces, is broken between characters to fill each line.
+func TestWrapChinese(t *testing.T) {
+	text := "测试 TestSell 失败：同一张票被卖了两次，请检查锁是否覆盖了检查和修改两个步骤"
+	for _, width := range []int{10, 20, 33} {
+		got := wrap(text, width)
+		for _, line := range got {
+			assert.LessOrEqual(t, i18n.Width(line), width, "%q is wider than %d columns", line, width)
+		}
+		assert.Equal(t, strings.ReplaceAll(text, " ", ""), strings.ReplaceAll(strings.Join(got, ""), " ", ""), "every character is kept")
+	}
+	assert.Equal(t, []string{"测试 TestSell 失", "败：同一张票被卖", "了两次"}, wrap("测试 TestSell 失败：同一张票被卖了两次", 16))
+}
+
+// TestWriteTextChinese: the view's own words in Chinese, every line within
+// the width in display columns (a Chinese character takes two), and the
+// cause identifiers as they are, with their meaning.
+func TestWriteTextChinese(t *testing.T) {
+	d := sample()
+	d.Exercises[1].Tests[0].Message = "测试失败：同一张票被卖了两次，请检查锁是否同时覆盖了检查和修改两个步骤，否则两个 goroutine 会同时通过检查"
+	d.ChangedKitFiles = []string{"exercises/91_other/other_test.go"}
+	d.Finish()
+	for _, width := range []int{80, 50} {
+		var b bytes.Buffer
+		require.NoError(t, WriteText(&b, d, TextOptions{Width: width, All: true, Printer: i18n.Printer{Lang: i18n.Chinese}}))
+		out := b.String()
+		lines(t, out, width)
+		assert.Contains(t, out, "总分：15 / 30")
+		assert.Contains(t, out, "注意：")
+		assert.Contains(t, out, "(race：数据竞争)")
+		if width == 80 {
+			assert.Contains(t, out, "2/3 个测试")
+		}
+	}
 }

@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/concurrency-kit/kit/grader/event"
+	"github.com/concurrency-kit/kit/grader/internal/i18n"
 )
 
 // TextOptions control how a document is rendered for people.
@@ -22,6 +22,10 @@ type TextOptions struct {
 	// in full, later ones with progress take one line each, and the ones
 	// not started are counted.
 	All bool
+	// Printer writes the view's own words in the student's language; the
+	// zero Printer writes English. Cause identifiers and messages from the
+	// tests are not translated.
+	Printer i18n.Printer
 }
 
 // maxOutputLines bounds a failed test's output in the text view; the JSON
@@ -42,6 +46,7 @@ type textWriter struct {
 	b     strings.Builder
 	p     palette
 	width int
+	tr    i18n.Printer
 }
 
 // WriteText renders the document for a terminal: a line per exercise, the
@@ -51,7 +56,7 @@ func WriteText(w io.Writer, d *Document, opts TextOptions) error {
 	if opts.Width <= 0 {
 		opts.Width = 80
 	}
-	tw := &textWriter{p: newPalette(opts.Color), width: max(opts.Width, 40)}
+	tw := &textWriter{p: newPalette(opts.Color), width: max(opts.Width, 40), tr: opts.Printer}
 	focus := -1 // the exercise shown in full in the focused view
 	for i, e := range d.Exercises {
 		if !e.Done() {
@@ -71,10 +76,10 @@ func WriteText(w io.Writer, d *Document, opts TextOptions) error {
 		}
 	}
 	if notStarted > 0 {
-		tw.line("  "+tw.p.dim, fmt.Sprintf("%d more exercises not started yet (--all shows every exercise)", notStarted))
+		tw.line("  "+tw.p.dim, tw.tr.Trf("%d more exercises not started yet (--all shows every exercise)", notStarted)+tw.p.reset)
 	}
 	tw.notes(d)
-	fmt.Fprintf(&tw.b, "%sTotal: %s / %s%s\n", tw.p.bold, num(d.Score), num(d.MaxScore), tw.p.reset)
+	fmt.Fprintf(&tw.b, "%s%s%s\n", tw.p.bold, tw.tr.Trf("Total: %s / %s", num(d.Score), num(d.MaxScore)), tw.p.reset)
 	_, err := io.WriteString(w, tw.b.String())
 	return err
 }
@@ -90,9 +95,9 @@ func (tw *textWriter) summary(e Exercise) {
 	}
 	// "✓ exercises/01_goroutines          10 / 10   1/1 tests": the test
 	// count goes first when the terminal is too narrow for it.
-	tests := fmt.Sprintf("%d/%d tests", e.Passed, e.Total)
+	tests := tw.tr.Trf("%d/%d tests", e.Passed, e.Total)
 	pathWidth := 28
-	if tw.width < 2+pathWidth+15+len(tests) {
+	if tw.width < 2+pathWidth+15+i18n.Width(tests) {
 		tests = ""
 	}
 	pathWidth = min(pathWidth, tw.width-16)
@@ -105,7 +110,7 @@ func (tw *textWriter) summary(e Exercise) {
 func (tw *textWriter) exercise(e Exercise, detail bool) {
 	tw.summary(e)
 	if msg, ok := buildFailure(e); ok {
-		tw.line("    "+tw.p.red+"✗ "+tw.p.reset, tw.p.bold+"does not build"+tw.p.reset+" (every test fails)")
+		tw.line("    "+tw.p.red+"✗ "+tw.p.reset, tw.p.bold+tw.tr.Tr("does not build")+tw.p.reset+tw.tr.Tr(" (every test fails)"))
 		tw.wrapped("      ", msg)
 		if detail && len(e.Tests) > 0 {
 			tw.output(e.Tests[0].Output)
@@ -119,7 +124,7 @@ func (tw *textWriter) exercise(e Exercise, detail bool) {
 			}
 			continue
 		}
-		tw.line("    "+tw.p.red+"✗ "+tw.p.reset, t.Name+" "+tw.p.bold+"("+string(t.Cause)+")"+tw.p.reset)
+		tw.line("    "+tw.p.red+"✗ "+tw.p.reset, t.Name+" "+tw.p.bold+"("+tw.tr.Cause(t.Cause)+")"+tw.p.reset)
 		tw.wrapped("      ", t.Message)
 		if detail {
 			tw.output(t.Output)
@@ -151,7 +156,7 @@ func (tw *textWriter) output(out string) {
 	lines := strings.Split(out, "\n")
 	for i, line := range lines {
 		if i == maxOutputLines {
-			tw.line("        "+tw.p.dim, fmt.Sprintf("[%d more lines: --json shows the whole output]", len(lines)-i)+tw.p.reset)
+			tw.line("        "+tw.p.dim, tw.tr.Trf("[%d more lines: --json shows the whole output]", len(lines)-i)+tw.p.reset)
 			return
 		}
 		for _, part := range hardWrap(line, tw.width-8) {
@@ -163,15 +168,15 @@ func (tw *textWriter) output(out string) {
 // notes tells the student what the grade did not take from their folder,
 // and how the tests were contained.
 func (tw *textWriter) notes(d *Document) {
-	note := tw.p.yellow + "note:" + tw.p.reset + " "
+	note := tw.p.yellow + tw.tr.Tr("note:") + tw.p.reset + " "
 	for _, f := range d.ChangedKitFiles {
-		tw.wrappedAfter(note, "      ", f+" differs from the kit's copy; the kit's was used. Restore it: git checkout -- "+f)
+		tw.wrappedAfter(note, "      ", tw.tr.Trf("%s differs from the kit's copy; the kit's was used. Restore it: git checkout -- %s", f, f))
 	}
 	for _, f := range d.IgnoredFiles {
-		tw.wrappedAfter(note, "      ", f+" was not graded: only the files the exercise lists count.")
+		tw.wrappedAfter(note, "      ", tw.tr.Trf("%s was not graded: only the files the exercise lists count.", f))
 	}
 	if d.Sandbox == "unsandboxed" {
-		tw.wrappedAfter(tw.p.dim+"note: ", "      ", "the tests ran without the sandbox (see grader/README.md)."+tw.p.reset)
+		tw.wrappedAfter(tw.p.dim+tw.tr.Tr("note:")+" ", "      ", tw.tr.Tr("the tests ran without the sandbox (see grader/README.md).")+tw.p.reset)
 	}
 }
 
@@ -202,27 +207,38 @@ func (tw *textWriter) wrappedAfter(first, indent, text string) {
 // can, for any text shown to people (a hint, a message).
 func Wrap(text string, width int) []string { return wrap(text, width) }
 
-// wrap breaks text into lines of at most width runes, at spaces where it
-// can; a word longer than a line is broken. Line breaks in text are kept.
+// wrap breaks text into lines of at most width columns (a Chinese
+// character takes two), at spaces where it can. A word longer than a line
+// is broken, and so is a word with Chinese in it that does not fit: Chinese
+// has no spaces and may break between any two characters. Line breaks in
+// text are kept.
 func wrap(text string, width int) []string {
 	width = max(width, 10)
 	var lines []string
 	for _, paragraph := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
 		line := ""
 		for _, word := range strings.Fields(paragraph) {
-			for utf8.RuneCountInString(word) > width {
+			for i18n.Width(word) > width || (wide(word) && line != "" && i18n.Width(line)+1+i18n.Width(word) > width) {
+				room := width
 				if line != "" {
-					lines = append(lines, line)
-					line = ""
+					room = width - i18n.Width(line) - 1
 				}
-				r := []rune(word)
-				lines = append(lines, string(r[:width]))
-				word = string(r[width:])
+				head, rest := i18n.Cut(word, max(room, 0))
+				switch {
+				case head == "": // no room left on this line
+					lines = append(lines, line)
+				case line != "":
+					lines = append(lines, line+" "+head)
+				default:
+					lines = append(lines, head)
+				}
+				line, word = "", rest
 			}
 			switch {
+			case word == "":
 			case line == "":
 				line = word
-			case utf8.RuneCountInString(line)+1+utf8.RuneCountInString(word) <= width:
+			case i18n.Width(line)+1+i18n.Width(word) <= width:
 				line += " " + word
 			default:
 				lines = append(lines, line)
@@ -234,17 +250,20 @@ func wrap(text string, width int) []string {
 	return lines
 }
 
-// hardWrap cuts a line of output into pieces of at most width runes,
+// wide reports whether s holds a character two columns wide.
+func wide(s string) bool { return i18n.Width(s) > len([]rune(s)) }
+
+// hardWrap cuts a line of output into pieces of at most width columns,
 // keeping its spacing (output is not prose).
 func hardWrap(line string, width int) []string {
 	width = max(width, 10)
-	r := []rune(line)
 	var parts []string
-	for len(r) > width {
-		parts = append(parts, string(r[:width]))
-		r = r[width:]
+	for i18n.Width(line) > width {
+		head, rest := i18n.Cut(line, width)
+		parts = append(parts, head)
+		line = rest
 	}
-	return append(parts, string(r))
+	return append(parts, line)
 }
 
 // num prints a score without needless decimals.

@@ -19,6 +19,7 @@ import (
 	"text/template"
 
 	"github.com/concurrency-kit/kit/grader/catalog"
+	"github.com/concurrency-kit/kit/grader/internal/verify"
 )
 
 // validName is a name students can type: lower-case words joined by '-'.
@@ -47,6 +48,7 @@ func New(root string, cat *catalog.Catalog, name string) (*Exercise, error) {
 	ex := &Exercise{Name: name, Dir: fmt.Sprintf("%02d_%s", next, strings.ReplaceAll(name, "-", "_")), Package: pkg}
 	files := map[string]string{
 		"exercises/" + ex.Dir + "/README.md":                            readmeTemplate,
+		"exercises/" + ex.Dir + "/" + verify.ChineseReadme:              readmeZHTemplate,
 		"exercises/" + ex.Dir + "/" + pkg + ".go":                       stubTemplate,
 		"exercises/" + ex.Dir + "/" + pkg + "_test.go":                  testTemplate,
 		"solutions/" + ex.Dir + "/" + pkg + ".go":                       solutionTemplate,
@@ -63,14 +65,29 @@ func New(root string, cat *catalog.Catalog, name string) (*Exercise, error) {
 		return nil, err
 	}
 	readmePath := filepath.Join(root, "README.md")
-	readme, err := addReadmeRow(readmePath, next, ex)
+	readme, err := addReadmeRow(readmePath, next, ex, "TODO: what it teaches")
 	if err != nil {
 		return nil, err
 	}
+	// The Chinese edition gets the same row; if it was up to date, it stays
+	// so (the English changed by that row only).
+	readmeZHPath := filepath.Join(root, verify.ChineseReadme)
+	readmeZH, err := addReadmeRow(readmeZHPath, next, ex, "TODO：它教什么")
+	if err != nil {
+		return nil, err
+	}
+	readmeZH = retranslated(readmeZH, mustReadOld(readmePath), readme)
 	for path, text := range files {
 		content, err := render(text, ex)
 		if err != nil {
 			return nil, err
+		}
+		if path == "exercises/"+ex.Dir+"/"+verify.ChineseReadme {
+			english, err := render(readmeTemplate, ex)
+			if err != nil {
+				return nil, err
+			}
+			content = append([]byte(verify.TranslationLine(english)+"\n"), content...)
 		}
 		full := filepath.Join(root, filepath.FromSlash(path))
 		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
@@ -87,7 +104,10 @@ func New(root string, cat *catalog.Catalog, name string) (*Exercise, error) {
 	if err := os.WriteFile(readmePath, readme, 0o644); err != nil {
 		return nil, fmt.Errorf("write README.md: %w", err)
 	}
-	ex.Files = append(ex.Files, "exercises/catalog.json", "README.md")
+	if err := os.WriteFile(readmeZHPath, readmeZH, 0o644); err != nil {
+		return nil, fmt.Errorf("write %s: %w", verify.ChineseReadme, err)
+	}
+	ex.Files = append(ex.Files, "exercises/catalog.json", "README.md", verify.ChineseReadme)
 	return ex, nil
 }
 
@@ -118,8 +138,9 @@ func addEntry(path string, ex *Exercise) ([]byte, error) {
 	}
 	entry, err := json.Marshal(map[string]any{
 		"name": ex.Name, "dir": ex.Dir, "section": "TODO: the section of the notes it teaches",
-		"files": []string{ex.Package + ".go"},
-		"hint":  "TODO: a hint that helps without giving the answer away.",
+		"files":   []string{ex.Package + ".go"},
+		"hint":    "TODO: a hint that helps without giving the answer away.",
+		"hint_zh": "TODO：一个有帮助、但不泄露答案的提示。",
 	})
 	if err != nil {
 		return nil, err
@@ -132,21 +153,38 @@ func addEntry(path string, ex *Exercise) ([]byte, error) {
 	return append(out, '\n'), nil
 }
 
+// mustReadOld reads the English README as it was before New changed it
+// ("" when it cannot: the translation then counts as stale).
+func mustReadOld(path string) []byte {
+	data, _ := os.ReadFile(path)
+	return data
+}
+
+// retranslated moves a translation's line from the old English text to the
+// new one, when it named the old one: the translation had the same change.
+func retranslated(translation, oldEnglish, newEnglish []byte) []byte {
+	old := []byte(verify.TranslationLine(oldEnglish))
+	if !bytes.HasPrefix(translation, old) {
+		return translation
+	}
+	return append([]byte(verify.TranslationLine(newEnglish)), translation[len(old):]...)
+}
+
 // tableRow matches a row of the README's exercise table.
 var tableRow = regexp.MustCompile(`(?m)^\| *\d+ *\| *\[[^\]]+\]\(exercises/[^)]+\) *\|.*\n`)
 
 // addReadmeRow adds the exercise's row after the last row of the README's
 // exercise table.
-func addReadmeRow(path string, row int, ex *Exercise) ([]byte, error) {
+func addReadmeRow(path string, row int, ex *Exercise, teaches string) ([]byte, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("read README.md: %w", err)
+		return nil, fmt.Errorf("read %s: %w", filepath.Base(path), err)
 	}
 	rows := tableRow.FindAllIndex(data, -1)
 	if len(rows) == 0 {
-		return nil, errors.New("README.md has no exercise table to add the exercise to")
+		return nil, fmt.Errorf("%s has no exercise table to add the exercise to", filepath.Base(path))
 	}
 	end := rows[len(rows)-1][1]
-	line := fmt.Sprintf("| %02d | [%s](exercises/%s) | TODO: what it teaches |\n", row, ex.Name, ex.Dir)
+	line := fmt.Sprintf("| %02d | [%s](exercises/%s) | %s |\n", row, ex.Name, ex.Dir, teaches)
 	return append(append(append([]byte{}, data[:end]...), line...), data[end:]...), nil
 }

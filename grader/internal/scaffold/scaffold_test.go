@@ -29,8 +29,8 @@ func TestMain(m *testing.M) {
 func fakeCatalog(t *testing.T, root string) {
 	t.Helper()
 	doc := []byte(`{"exercises": [
-    {"name": "fake", "dir": "90_fake", "section": "test", "files": ["fake.go"], "hint": "Return 42."},
-    {"name": "other", "dir": "91_other", "section": "test", "files": ["other.go"], "hint": "Return 42."}
+    {"name": "fake", "dir": "90_fake", "section": "test", "files": ["fake.go"], "hint": "Return 42.", "hint_zh": "返回 42。"},
+    {"name": "other", "dir": "91_other", "section": "test", "files": ["other.go"], "hint": "Return 42.", "hint_zh": "返回 42。"}
   ]}
 `)
 	require.NoError(t, os.WriteFile(filepath.Join(root, "exercises", "catalog.json"), doc, 0o644))

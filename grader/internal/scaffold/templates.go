@@ -22,6 +22,27 @@ Fill in [[.Package]].go. Every function's doc comment says what it must do.
     go run ./grader run [[.Name]]
 `
 
+// readmeZHTemplate is the Chinese README, with the English one's sections;
+// New puts the translation line on top.
+const readmeZHTemplate = `# [[.Name]]
+
+TODO：这个练习教的思想（几段话），以及它对应的笔记章节。
+
+## 从 Python 到 Go
+
+| Python | Go |
+|---|---|
+| TODO | TODO |
+
+## 任务
+
+完成 [[.Package]].go。每个函数的文档注释都说明了它必须做什么。
+
+## 评分
+
+    go run ./grader run [[.Name]]
+`
+
 const stubTemplate = `// Package [[.Package]] is TODO: what the student builds.
 package [[.Package]]
 

@@ -78,6 +78,7 @@ func (v Verifier) Run(ctx context.Context, names []string) (bool, error) {
 	} else {
 		v.checkFolders(c)
 		v.checkReadme(c)
+		v.checkTranslations(c)
 	}
 	var complete []catalog.Exercise
 	for _, ex := range exercises {

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/concurrency-kit/kit/exercises"
 	"github.com/concurrency-kit/kit/grader/catalog"
 	"github.com/concurrency-kit/kit/grader/internal/fakekit"
 	"github.com/concurrency-kit/kit/grader/internal/grade"
@@ -155,6 +156,46 @@ func TestVerifyFiles(t *testing.T) {
 			defect: "the catalog weighs TestGone, which is not a test",
 		},
 		{
+			name:   "a missing translation",
+			breaks: func(t *testing.T, root string) { os.Remove(filepath.Join(root, "exercises/91_other/README.zh-CN.md")) },
+			check:  func(v Verifier, c *checker) { v.checkTranslations(c) },
+			defect: "exercises/91_other/README.zh-CN.md is missing: translate exercises/91_other/README.md",
+		},
+		{
+			name: "a stale translation",
+			breaks: func(t *testing.T, root string) {
+				write(t, root, "exercises/90_fake/README.md", "# fake\n\nA tiny exercise for the grader's own tests, and more.\n")
+			},
+			check:  func(v Verifier, c *checker) { v.checkTranslations(c) },
+			defect: "exercises/90_fake/README.zh-CN.md is stale: it translates another revision of exercises/90_fake/README.md",
+		},
+		{
+			name: "a translation without a section of the English",
+			breaks: func(t *testing.T, root string) {
+				english := "# fake\n\nA tiny exercise.\n\n## More\n\nText.\n"
+				write(t, root, "exercises/90_fake/README.md", english)
+				write(t, root, "exercises/90_fake/README.zh-CN.md",
+					"<!-- translation of README.md, sha256 "+EnglishHash([]byte(english))+" -->\n# fake\n\n小练习。\n\n```\n## 不算标题\n```\n")
+			},
+			check:  func(v Verifier, c *checker) { v.checkTranslations(c) },
+			defect: "exercises/90_fake/README.zh-CN.md does not have the sections of exercises/90_fake/README.md: heading levels [1], the English [1 2]",
+		},
+		{
+			name:   "a top-level README without a translation line",
+			breaks: func(t *testing.T, root string) { write(t, root, "README.zh-CN.md", "# 假课程包\n") },
+			check:  func(v Verifier, c *checker) { v.checkTranslations(c) },
+			defect: "README.zh-CN.md: the first line must name the English revision it translates",
+		},
+		{
+			name: "a missing Chinese hint",
+			check: func(v Verifier, c *checker) {
+				v.Catalog = &catalog.Catalog{Exercises: []catalog.Exercise{fakekit.Fake(), fakekit.Other()}}
+				v.Catalog.Exercises[1].HintZH = ""
+				v.checkTranslations(c)
+			},
+			defect: "other: no Chinese hint (hint_zh in exercises/catalog.json)",
+		},
+		{
 			name: "a mistake without a header",
 			breaks: func(t *testing.T, root string) {
 				write(t, root, "solutions/90_fake/testdata/mistakes/no_header.go", "package fake\n\nfunc Answer(test string) int { return 0 }\n")
@@ -214,4 +255,18 @@ func TestMutants(t *testing.T) {
 			assert.Contains(t, log.String(), tt.inLog)
 		})
 	}
+}
+
+// TestTheKitsChineseEdition checks the real kit's Chinese edition, the
+// check grader verify makes, without grading anything: quick feedback for a
+// translator.
+func TestTheKitsChineseEdition(t *testing.T) {
+	root, err := filepath.Abs(filepath.Join("..", "..", ".."))
+	require.NoError(t, err)
+	cat, err := catalog.Parse(exercises.CatalogJSON)
+	require.NoError(t, err)
+	var log bytes.Buffer
+	c := &checker{log: &log}
+	Verifier{Root: root, Catalog: cat, Log: &log}.checkTranslations(c)
+	assert.Zero(t, c.defects, log.String())
 }
