@@ -138,9 +138,28 @@ func Grade(ctx context.Context, opts Options) (*report.Document, error) {
 	if err := buildAll(ctx, clean.Dir, buildable, work); err != nil {
 		return nil, err
 	}
+	// go vet runs while the tests do: its findings are notes, not scores.
+	vetted := make(chan map[string][]runner.Finding, 1)
+	go func() {
+		var built []string
+		for _, run := range buildable {
+			if run.binary.Path != "" {
+				built = append(built, run.importPath)
+			}
+		}
+		findings, _ := runner.Vet(ctx, clean.Dir, built) // no notes when vet cannot run
+		vetted <- findings
+	}()
 	doc := &report.Document{Sandbox: "unsandboxed"}
-	if doc.Exercises, err = runAll(ctx, opts, exercises); err != nil {
+	doc.Exercises, err = runAll(ctx, opts, exercises)
+	findings := <-vetted
+	if err != nil {
 		return nil, err
+	}
+	for i, run := range exercises {
+		if run.cached == nil {
+			doc.Exercises[i].Notes = run.notes(findings[run.importPath])
+		}
 	}
 	for i, run := range exercises {
 		if run.cached == nil && opts.Cache != nil {
@@ -450,6 +469,19 @@ func buildAll(ctx context.Context, roomDir string, runs []*exerciseRun, work str
 		r.binary = bins[r.importPath]
 	}
 	return nil
+}
+
+// notes keeps the findings in the student's files, as notes.
+func (r *exerciseRun) notes(findings []runner.Finding) []report.Note {
+	var notes []report.Note
+	for _, f := range findings {
+		name := filepath.Base(f.File)
+		if filepath.Dir(f.File) != r.dir || !slices.Contains(r.ex.Files, name) {
+			continue
+		}
+		notes = append(notes, report.Note{File: path.Join(r.ex.Path(), name), Line: f.Line, Check: f.Analyzer, Message: f.Message})
+	}
+	return notes
 }
 
 // lockOrderOverlay rewrites every student file for the lock-order run.

@@ -315,3 +315,18 @@ func TestGradeCachesByContent(t *testing.T) {
 		assert.Nil(t, missed[0], name)
 	}
 }
+
+// TestGradeVetNotes: go vet's findings in the student's file are notes of
+// the exercise, with the file and line, and cost no points.
+func TestGradeVetNotes(t *testing.T) {
+	kit := fakeKit(t)
+	root := checkout(t, kit, map[string]string{fakekit.OtherFile: "other_vet.go"})
+	doc := gradeFolder(t, kit, root, newSandbox(t))
+	other := doc.Exercises[1]
+	require.True(t, other.Done(), "vet's findings cost no points: %+v", other.Tests)
+	assert.Equal(t, []report.Note{
+		{File: "exercises/91_other/other.go", Line: 13, Check: "copylocks", Message: "copied passes lock by value: github.com/concurrency-kit/kit/exercises/91_other.box contains sync.Mutex"},
+		{File: "exercises/91_other/other.go", Line: 16, Check: "lostcancel", Message: "the cancel function returned by context.WithCancel should be called, not discarded, to avoid a context leak"},
+	}, other.Notes)
+	assert.Empty(t, doc.Exercises[0].Notes, "the stub of the other exercise has nothing to note")
+}

@@ -42,6 +42,18 @@ type Exercise struct {
 	Passed   int     `json:"passed"`
 	Total    int     `json:"total"`
 	Tests    []Test  `json:"tests"`
+	// Notes are go vet's findings in the student's files (a lock copied by
+	// value, a lost cancel function, a wrong printf call): advice next to
+	// the tests, which costs no points.
+	Notes []Note `json:"notes,omitempty"`
+}
+
+// Note is one finding of go vet in a student's file.
+type Note struct {
+	File    string `json:"file"` // relative to the kit's root, with forward slashes
+	Line    int    `json:"line"`
+	Check   string `json:"check"` // the go vet analyzer: copylocks, lostcancel or printf
+	Message string `json:"message"`
 }
 
 // Test is one top-level test's result.

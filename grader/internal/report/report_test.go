@@ -309,3 +309,12 @@ func TestWriteTextChinese(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteTextVetNotes: go vet's notes follow the exercise's failed tests.
+func TestWriteTextVetNotes(t *testing.T) {
+	d := sample()
+	d.Exercises[1].Notes = []Note{{File: "exercises/91_other/other.go", Line: 12, Check: "copylocks", Message: "Get passes lock by value: other.Box contains sync.Mutex"}}
+	var b bytes.Buffer
+	require.NoError(t, WriteText(&b, d, TextOptions{Width: 80}))
+	assert.Contains(t, b.String(), "    go vet other.go:12: Get passes lock by value: other.Box contains sync.Mutex\n      (copylocks)\n")
+}

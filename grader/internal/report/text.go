@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"path"
 	"strings"
 
 	"github.com/concurrency-kit/kit/grader/event"
@@ -106,9 +107,11 @@ func (tw *textWriter) summary(e Exercise) {
 }
 
 // exercise is an exercise in full: its line, then each failed test with its
-// cause and message (and with detail, the passed tests and the output).
+// cause and message (and with detail, the passed tests and the output),
+// then go vet's notes.
 func (tw *textWriter) exercise(e Exercise, detail bool) {
 	tw.summary(e)
+	defer tw.vetNotes(e.Notes)
 	if msg, ok := buildFailure(e); ok {
 		tw.line("    "+tw.p.red+"✗ "+tw.p.reset, tw.p.bold+tw.tr.Tr("does not build")+tw.p.reset+tw.tr.Tr(" (every test fails)"))
 		tw.wrapped("      ", msg)
@@ -129,6 +132,13 @@ func (tw *textWriter) exercise(e Exercise, detail bool) {
 		if detail {
 			tw.output(t.Output)
 		}
+	}
+}
+
+// vetNotes shows go vet's findings in the student's files.
+func (tw *textWriter) vetNotes(notes []Note) {
+	for _, n := range notes {
+		tw.wrappedAfter("    "+tw.p.yellow+"go vet"+tw.p.reset+" ", "      ", fmt.Sprintf("%s:%d: %s (%s)", path.Base(n.File), n.Line, n.Message, n.Check))
 	}
 }
 
