@@ -120,4 +120,3 @@ func containsFinding(list []Finding, f Finding) bool {
 	}
 	return false
 }
-
