@@ -98,6 +98,39 @@ func Page(exercises []catalog.Exercise, records []Record) ([]byte, error) {
 		p.Exercises = append(p.Exercises, ex.Name)
 	}
 	var totals []float64
+	p.Students, totals = studentViews(exercises, records)
+	p.Graded = len(totals)
+	p.Mean, p.Median = "–", "–"
+	if len(totals) > 0 {
+		sum := 0.0
+		for _, t := range totals {
+			sum += t
+		}
+		p.Mean = number(math.Round(sum/float64(len(totals))*100) / 100)
+		sorted := slices.Sorted(slices.Values(totals))
+		mid := len(sorted) / 2
+		median := sorted[mid]
+		if len(sorted)%2 == 0 {
+			median = (sorted[mid-1] + sorted[mid]) / 2
+		}
+		p.Median = number(math.Round(median*100) / 100)
+	}
+	p.Bins = histogram(totals, maxScore(exercises))
+	p.Stats = stats(exercises, records)
+	p.BarsHeight = len(p.Stats)*barRow + 10
+	p.Twins = FindTwins(p.Exercises, records)
+	var b bytes.Buffer
+	if err := pageTemplate.Execute(&b, p); err != nil {
+		return nil, fmt.Errorf("render %s: %w", IndexFile, err)
+	}
+	return b.Bytes(), nil
+}
+
+// studentViews makes each student's row and section, and returns the
+// totals of the graded ones.
+func studentViews(exercises []catalog.Exercise, records []Record) ([]studentView, []float64) {
+	var views []studentView
+	var totals []float64
 	for i, r := range records {
 		v := studentView{Record: r, ID: fmt.Sprintf("student-%d-%s", i+1, slug(r.Student))}
 		scores := map[string]report.Exercise{}
@@ -127,33 +160,9 @@ func Page(exercises []catalog.Exercise, records []Record) ([]byte, error) {
 		if r.Graded() {
 			totals = append(totals, r.Score)
 		}
-		p.Students = append(p.Students, v)
+		views = append(views, v)
 	}
-	p.Graded = len(totals)
-	p.Mean, p.Median = "–", "–"
-	if len(totals) > 0 {
-		sum := 0.0
-		for _, t := range totals {
-			sum += t
-		}
-		p.Mean = number(math.Round(sum/float64(len(totals))*100) / 100)
-		sorted := slices.Sorted(slices.Values(totals))
-		mid := len(sorted) / 2
-		median := sorted[mid]
-		if len(sorted)%2 == 0 {
-			median = (sorted[mid-1] + sorted[mid]) / 2
-		}
-		p.Median = number(math.Round(median*100) / 100)
-	}
-	p.Bins = histogram(totals, maxScore(exercises))
-	p.Stats = stats(exercises, records)
-	p.BarsHeight = len(p.Stats)*barRow + 10
-	p.Twins = FindTwins(p.Exercises, records)
-	var b bytes.Buffer
-	if err := pageTemplate.Execute(&b, p); err != nil {
-		return nil, fmt.Errorf("render %s: %w", IndexFile, err)
-	}
-	return b.Bytes(), nil
+	return views, totals
 }
 
 // histogram puts the totals into ten bins of equal width, from 0 to max.

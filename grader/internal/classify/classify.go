@@ -73,30 +73,49 @@ var (
 
 // diagnose finds the most specific cause the evidence supports.
 func (c Classifier) diagnose(ev Evidence) (event.Cause, string) {
-	type finding struct {
-		cause   event.Cause
-		message string
+	var found []finding
+	if ev.End != nil && ev.End.Cause != "" {
+		found = append(found, finding{ev.End.Cause, ev.End.Message})
 	}
+	found = append(found, c.fromOutput(ev.Output)...)
+	found = append(found, fromProcess(ev, len(found) > 0)...)
+	if len(found) == 0 {
+		found = append(found, finding{event.CauseFail, c.failMessage(ev.Output)})
+	}
+	best := found[0]
+	for _, f := range found[1:] {
+		if f.cause.Outranks(best.cause) {
+			best = f
+		}
+	}
+	return best.cause, best.message
+}
+
+// finding is one cause the evidence shows, with its message.
+type finding struct {
+	cause   event.Cause
+	message string
+}
+
+// fromOutput reads the causes the test's output shows: a race report, a
+// runtime fatal error, a panic.
+func (c Classifier) fromOutput(out string) []finding {
 	var found []finding
 	add := func(cause event.Cause, message string) { found = append(found, finding{cause, message}) }
-
-	out := ev.Output
-	if ev.End != nil && ev.End.Cause != "" {
-		add(ev.End.Cause, ev.End.Message)
-	}
 	if raceReport.MatchString(out) {
 		add(event.CauseRace, c.raceMessage(out))
 	}
 	if m := fatalLine.FindStringSubmatch(out); m != nil {
+		rest := out[strings.Index(out, m[0]):]
 		switch {
 		case strings.Contains(m[1], "concurrent map"):
-			add(event.CauseRace, m[1]+c.at(out[strings.Index(out, m[0]):]))
+			add(event.CauseRace, m[1]+c.at(rest))
 		case strings.Contains(m[1], "all goroutines are asleep"):
 			add(event.CauseDeadlock, m[1])
 		case strings.Contains(m[1], "out of memory"):
-			add(event.CauseMemory, m[1]+c.at(out[strings.Index(out, m[0]):]))
+			add(event.CauseMemory, m[1]+c.at(rest))
 		default:
-			add(event.CauseCrash, m[1]+c.at(out[strings.Index(out, m[0]):]))
+			add(event.CauseCrash, m[1]+c.at(rest))
 		}
 	}
 	if m := panicLine.FindStringSubmatch(out); m != nil {
@@ -116,31 +135,32 @@ func (c Classifier) diagnose(ev Evidence) (event.Cause, string) {
 			add(event.CausePanic, "panic: "+panicValue(m[1])+c.at(rest))
 		}
 	}
+	return found
+}
+
+// fromProcess reads the causes how the process ended shows: a memory or
+// time limit, an exit in the middle of the test or right after it, a skip.
+// explained says whether the harness or the output already gave a cause.
+func fromProcess(ev Evidence, explained bool) []finding {
+	var found []finding
+	add := func(cause event.Cause, message string) { found = append(found, finding{cause, message}) }
 	if ev.MemoryLimit > 0 {
 		add(event.CauseMemory, fmt.Sprintf("the test used more than %s of memory; the grader stopped it", Bytes(ev.MemoryLimit)))
 	}
 	if ev.Killed && ev.MemoryLimit == 0 {
 		add(event.CauseTimeout, "the test did not finish within its time limit; the grader stopped it")
 	}
-	if ev.End == nil && !ev.Killed && ev.MemoryLimit == 0 && len(found) == 0 {
+	explained = explained || len(found) > 0
+	if ev.End == nil && !ev.Killed && ev.MemoryLimit == 0 && !explained {
 		add(event.CauseCrash, fmt.Sprintf("the test process ended during this test (exit status %d)", ev.ExitCode))
 	}
-	if ev.End != nil && !ev.End.Failed && !ev.Confirmed && len(found) == 0 {
+	if ev.End != nil && !ev.End.Failed && !ev.Confirmed && !explained {
 		add(event.CauseCrash, fmt.Sprintf("the test process ended right after this test (exit status %d)", ev.ExitCode))
 	}
 	if ev.End != nil && ev.End.Skipped && !ev.End.Failed {
 		add(event.CauseFail, "the test was skipped; only a test that runs to its end can pass")
 	}
-	if len(found) == 0 {
-		add(event.CauseFail, c.failMessage(out))
-	}
-	best := found[0]
-	for _, f := range found[1:] {
-		if f.cause.Outranks(best.cause) {
-			best = f
-		}
-	}
-	return best.cause, best.message
+	return found
 }
 
 // panicValue is the panic's value without the note the runtime adds when a

@@ -14,6 +14,7 @@ import (
 	"github.com/concurrency-kit/kit/grader/internal/cache"
 	"github.com/concurrency-kit/kit/grader/internal/class"
 	"github.com/concurrency-kit/kit/grader/internal/grade"
+	"github.com/concurrency-kit/kit/grader/internal/sandbox"
 )
 
 // classCacheDir is the folder, in the class report's folder, that keeps
@@ -50,34 +51,14 @@ func runClass(ctx context.Context, a *App, o *options, args []string) error {
 		return err
 	}
 	defer box.Close()
-	if err := os.MkdirAll(o.out, 0o755); err != nil {
-		return fmt.Errorf("make the report folder: %w", err)
-	}
-	results := cache.Open(filepath.Join(o.out, classCacheDir))
-	if o.force {
-		if err := results.Clear(); err != nil {
-			return fmt.Errorf("clear the results kept from the last run: %w", err)
-		}
-	}
-	salt, err := cacheSalt()
-	if err != nil {
-		return fmt.Errorf("identify the grader for its results cache: %w", err)
-	}
 	work, err := os.MkdirTemp("", "kit-class-")
 	if err != nil {
 		return fmt.Errorf("make a scratch folder: %w", err)
 	}
 	defer os.RemoveAll(work)
-	opts := class.Options{
-		Grade: grade.Options{
-			Kit: files.FS, Module: Module, CPUs: o.cpus, Count: o.count, Jobs: o.jobs, Sandbox: box,
-			Cache: results, CacheSalt: salt,
-		},
-		Exercises: cat.Exercises,
-		Deadline:  o.deadline,
-		Stubs:     stubs(course.Stubs),
-		Solutions: solutionsRoot(o.dir),
-		Work:      work,
+	opts, err := classOptions(o, course, box, work)
+	if err != nil {
+		return err
 	}
 	view := newClassProgress(a.Stderr, a.StderrTerminal, len(subs))
 	opts.Progress = view.update
@@ -90,6 +71,36 @@ func runClass(ctx context.Context, a *App, o *options, args []string) error {
 		return fmt.Errorf("write the class report: %w", err)
 	}
 	return a.classSummary(o.out, records)
+}
+
+// classOptions are the options a class is graded with: the course's kit
+// files, the results kept in the report folder (cleared by --force), and
+// the flags.
+func classOptions(o *options, course *Course, box *sandbox.Sandbox, work string) (class.Options, error) {
+	if err := os.MkdirAll(o.out, 0o755); err != nil {
+		return class.Options{}, fmt.Errorf("make the report folder: %w", err)
+	}
+	results := cache.Open(filepath.Join(o.out, classCacheDir))
+	if o.force {
+		if err := results.Clear(); err != nil {
+			return class.Options{}, fmt.Errorf("clear the results kept from the last run: %w", err)
+		}
+	}
+	salt, err := cacheSalt()
+	if err != nil {
+		return class.Options{}, fmt.Errorf("identify the grader for its results cache: %w", err)
+	}
+	return class.Options{
+		Grade: grade.Options{
+			Kit: course.Files.FS, Module: Module, CPUs: o.cpus, Count: o.count, Jobs: o.jobs, Sandbox: box,
+			Cache: results, CacheSalt: salt,
+		},
+		Exercises: course.Catalog.Exercises,
+		Deadline:  o.deadline,
+		Stubs:     stubs(course.Stubs),
+		Solutions: solutionsRoot(o.dir),
+		Work:      work,
+	}, nil
 }
 
 // mergeClass joins the class reports of shards into one.

@@ -138,18 +138,7 @@ func Grade(ctx context.Context, opts Options) (*report.Document, error) {
 	if err := buildAll(ctx, clean.Dir, buildable, work); err != nil {
 		return nil, err
 	}
-	// go vet runs while the tests do: its findings are notes, not scores.
-	vetted := make(chan map[string][]runner.Finding, 1)
-	go func() {
-		var built []string
-		for _, run := range buildable {
-			if run.binary.Path != "" {
-				built = append(built, run.importPath)
-			}
-		}
-		findings, _ := runner.Vet(ctx, clean.Dir, built) // no notes when vet cannot run
-		vetted <- findings
-	}()
+	vetted := startVet(ctx, clean.Dir, buildable)
 	doc := &report.Document{Sandbox: "unsandboxed"}
 	doc.Exercises, err = runAll(ctx, opts, exercises)
 	findings := <-vetted
@@ -469,6 +458,23 @@ func buildAll(ctx context.Context, roomDir string, runs []*exerciseRun, work str
 		r.binary = bins[r.importPath]
 	}
 	return nil
+}
+
+// startVet runs go vet over the exercises that built, while the tests run:
+// its findings are notes, not scores. No findings when vet cannot run.
+func startVet(ctx context.Context, roomDir string, runs []*exerciseRun) <-chan map[string][]runner.Finding {
+	vetted := make(chan map[string][]runner.Finding, 1)
+	var built []string
+	for _, run := range runs {
+		if run.binary.Path != "" {
+			built = append(built, run.importPath)
+		}
+	}
+	go func() {
+		findings, _ := runner.Vet(ctx, roomDir, built)
+		vetted <- findings
+	}()
+	return vetted
 }
 
 // notes keeps the findings in the student's files, as notes.

@@ -12,9 +12,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"text/template"
 
@@ -59,56 +61,81 @@ func New(root string, cat *catalog.Catalog, name string) (*Exercise, error) {
 			return nil, fmt.Errorf("%s already exists", dir)
 		}
 	}
-	catalogPath := filepath.Join(root, "exercises", "catalog.json")
-	catalogJSON, err := addEntry(catalogPath, ex)
+	// Everything is prepared before anything is written.
+	shared, err := sharedFiles(root, next, ex)
+	if err != nil {
+		return nil, err
+	}
+	rendered, err := renderAll(files, ex)
+	if err != nil {
+		return nil, err
+	}
+	for _, path := range slices.Sorted(maps.Keys(rendered)) {
+		full := filepath.Join(root, filepath.FromSlash(path))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			return nil, fmt.Errorf("make %s: %w", filepath.Dir(path), err)
+		}
+		if err := os.WriteFile(full, rendered[path], 0o644); err != nil {
+			return nil, fmt.Errorf("write %s: %w", path, err)
+		}
+		ex.Files = append(ex.Files, path)
+	}
+	for _, f := range shared {
+		if err := os.WriteFile(filepath.Join(root, filepath.FromSlash(f.path)), f.data, 0o644); err != nil {
+			return nil, fmt.Errorf("write %s: %w", f.path, err)
+		}
+		ex.Files = append(ex.Files, f.path)
+	}
+	return ex, nil
+}
+
+// file is a file of the kit to write, by its path relative to the root.
+type file struct {
+	path string
+	data []byte
+}
+
+// sharedFiles are the kit's files that New changes: the catalog with the
+// exercise's entry, and the README and its Chinese edition with its row (if
+// the translation was up to date, it stays so: the English changed by that
+// row only).
+func sharedFiles(root string, row int, ex *Exercise) ([]file, error) {
+	catalogJSON, err := addEntry(filepath.Join(root, "exercises", "catalog.json"), ex)
 	if err != nil {
 		return nil, err
 	}
 	readmePath := filepath.Join(root, "README.md")
-	readme, err := addReadmeRow(readmePath, next, ex, "TODO: what it teaches")
+	readme, err := addReadmeRow(readmePath, row, ex, "TODO: what it teaches")
 	if err != nil {
 		return nil, err
 	}
-	// The Chinese edition gets the same row; if it was up to date, it stays
-	// so (the English changed by that row only).
-	readmeZHPath := filepath.Join(root, verify.ChineseReadme)
-	readmeZH, err := addReadmeRow(readmeZHPath, next, ex, "TODO：它教什么")
+	readmeZH, err := addReadmeRow(filepath.Join(root, verify.ChineseReadme), row, ex, "TODO：它教什么")
 	if err != nil {
 		return nil, err
 	}
 	readmeZH = retranslated(readmeZH, mustReadOld(readmePath), readme)
+	return []file{{"exercises/catalog.json", catalogJSON}, {"README.md", readme}, {verify.ChineseReadme, readmeZH}}, nil
+}
+
+// renderAll renders the new exercise's files; the Chinese README gets its
+// translation line, naming the English README it translates.
+func renderAll(files map[string]string, ex *Exercise) (map[string][]byte, error) {
+	out := map[string][]byte{}
 	for path, text := range files {
 		content, err := render(text, ex)
 		if err != nil {
 			return nil, err
 		}
-		if path == "exercises/"+ex.Dir+"/"+verify.ChineseReadme {
+		if strings.HasSuffix(path, "/"+verify.ChineseReadme) {
 			english, err := render(readmeTemplate, ex)
 			if err != nil {
 				return nil, err
 			}
 			content = append([]byte(verify.TranslationLine(english)+"\n"), content...)
 		}
-		full := filepath.Join(root, filepath.FromSlash(path))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			return nil, fmt.Errorf("make %s: %w", filepath.Dir(path), err)
-		}
-		if err := os.WriteFile(full, content, 0o644); err != nil {
-			return nil, fmt.Errorf("write %s: %w", path, err)
-		}
-		ex.Files = append(ex.Files, path)
+		out[path] = content
 	}
-	if err := os.WriteFile(catalogPath, catalogJSON, 0o644); err != nil {
-		return nil, fmt.Errorf("write the catalog: %w", err)
-	}
-	if err := os.WriteFile(readmePath, readme, 0o644); err != nil {
-		return nil, fmt.Errorf("write README.md: %w", err)
-	}
-	if err := os.WriteFile(readmeZHPath, readmeZH, 0o644); err != nil {
-		return nil, fmt.Errorf("write %s: %w", verify.ChineseReadme, err)
-	}
-	ex.Files = append(ex.Files, "exercises/catalog.json", "README.md", verify.ChineseReadme)
-	return ex, nil
+	return out, nil
 }
 
 func render(text string, ex *Exercise) ([]byte, error) {
