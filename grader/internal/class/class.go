@@ -149,8 +149,14 @@ func gradeOne(ctx context.Context, opts Options, solutions map[string]string, su
 	g := opts.Grade
 	g.Root, g.Exercises, g.Replace = root, opts.Exercises, nil
 	doc, err := grade.Grade(ctx, g)
-	if err != nil {
-		return rec, err
+	switch {
+	case ctx.Err() != nil:
+		return rec, ctx.Err()
+	case err != nil:
+		// Whatever it was (a file that cannot be read, say), it stops
+		// this submission, not the class.
+		rec.Status = statusNotGraded + "the grader could not grade it: " + oneLine(err)
+		return rec, nil
 	}
 	rec.Document = *doc
 	rec.Status = status(doc)

@@ -356,3 +356,29 @@ func writeTarGz(t *testing.T, file, root string) {
 	require.NoError(t, gz.Close())
 	require.NoError(t, os.WriteFile(file, b.Bytes(), 0o644))
 }
+
+// TestABrokenSubmissionDoesNotStopTheClass: a submission with a folder in
+// place of its file is a row that says it does not build; the next one is
+// graded.
+func TestABrokenSubmissionDoesNotStopTheClass(t *testing.T) {
+	kit := kitFS(t)
+	dir := t.TempDir()
+	bad := fakekit.Checkout(t, kit, nil)
+	require.NoError(t, os.Remove(filepath.Join(bad, fakekit.FakeFile)))
+	require.NoError(t, os.Mkdir(filepath.Join(bad, fakekit.FakeFile), 0o755))
+	require.NoError(t, os.Rename(bad, filepath.Join(dir, "a-bad")))
+	require.NoError(t, os.Rename(fakekit.Checkout(t, kit, nil), filepath.Join(dir, "b-good")))
+	subs, err := Find(dir)
+	require.NoError(t, err)
+	box, err := sandbox.New()
+	require.NoError(t, err)
+	t.Cleanup(func() { box.Close() })
+	records, err := Grade(context.Background(), Options{
+		Grade:     grade.Options{Kit: kit, Module: kitfiles.Module, Sandbox: box},
+		Exercises: fakekit.Exercises(), Work: t.TempDir(),
+	}, subs)
+	require.NoError(t, err)
+	require.Len(t, records, 2)
+	assert.Equal(t, "graded; does not build: fake", records[0].Status, "a folder in place of the file is a refused file")
+	assert.Equal(t, StatusGraded, records[1].Status)
+}
