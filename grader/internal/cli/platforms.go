@@ -43,7 +43,7 @@ func (a *App) writeLog(text string, githubMode bool) error {
 // the score to $GITHUB_OUTPUT, when the runner set them.
 func (a *App) writeGitHub(doc *report.Document, annotate bool) error {
 	if annotate {
-		for _, an := range github.Annotations(doc) {
+		for _, an := range append(github.Annotations(doc), github.Warnings(doc)...) {
 			if _, err := fmt.Fprintln(a.Stdout, an.String()); err != nil {
 				return fmt.Errorf("write annotations: %w", err)
 			}

@@ -111,12 +111,18 @@ var annotationLine = regexp.MustCompile(`^::error file=[^,:\r\n]+,line=[1-9][0-9
 func CheckWorkflowLog(t testing.TB, log string, max int) []Command {
 	t.Helper()
 	var errors []Command
+	warnings := 0
 	for _, c := range ProcessedCommands(log) {
 		switch {
 		case c.Name == "stop-commands":
 			if len(c.Data) < 32 {
 				t.Errorf("stop-commands token %q is too short to be unguessable", c.Data)
 			}
+		case c.Name == "warning":
+			if !annotationLine.MatchString(strings.Replace(c.Line, "::warning ", "::error ", 1)) {
+				t.Errorf("malformed annotation: %q", c.Line)
+			}
+			warnings++
 		case c.Name == "error":
 			if !annotationLine.MatchString(c.Line) {
 				t.Errorf("malformed annotation: %q", c.Line)
@@ -133,6 +139,9 @@ func CheckWorkflowLog(t testing.TB, log string, max int) []Command {
 	}
 	if len(errors) > max {
 		t.Errorf("%d error annotations; GitHub keeps %d per step", len(errors), max)
+	}
+	if warnings > max {
+		t.Errorf("%d warning annotations; GitHub keeps %d per step", warnings, max)
 	}
 	return errors
 }

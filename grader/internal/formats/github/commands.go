@@ -40,20 +40,43 @@ func EscapeProperty(s string) string {
 	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
 }
 
-// Annotation is one ::error workflow command: a failed test, shown on the
-// student's file and line.
+// Annotation is one ::error workflow command (a failed test) or ::warning
+// (a go vet note), shown on the student's file and line.
 type Annotation struct {
+	// Warning makes it a ::warning; it is an ::error otherwise.
+	Warning bool
 	File    string // relative to the repository's root
 	Line    int
-	Title   string // "<exercise> <test> (<cause>)"
+	Title   string // "<exercise> <test> (<cause>)", "<exercise> go vet (<check>)"
 	Message string
 }
 
 // String is the annotation as a workflow command line, without the
 // newline.
 func (a Annotation) String() string {
-	return fmt.Sprintf("::error file=%s,line=%d,title=%s::%s",
-		EscapeProperty(a.File), a.Line, EscapeProperty(a.Title), EscapeData(a.Message))
+	level := "error"
+	if a.Warning {
+		level = "warning"
+	}
+	return fmt.Sprintf("::%s file=%s,line=%d,title=%s::%s",
+		level, EscapeProperty(a.File), a.Line, EscapeProperty(a.Title), EscapeData(a.Message))
+}
+
+// Warnings makes a warning annotation for each go vet note, at most
+// MaxAnnotations (GitHub keeps that many warnings per step too), in the
+// document's order.
+func Warnings(doc *report.Document) []Annotation {
+	var out []Annotation
+	for _, e := range doc.Exercises {
+		for _, n := range e.Notes {
+			if len(out) == MaxAnnotations {
+				return out
+			}
+			out = append(out, Annotation{Warning: true, File: n.File, Line: n.Line, Message: n.Message,
+				Title: fmt.Sprintf("%s go vet (%s)", e.Name, n.Check)})
+		}
+	}
+	return out
 }
 
 // Annotations makes an annotation for each failed test whose student line

@@ -41,6 +41,28 @@ func TestAnnotation(t *testing.T) {
 	formatstest.CheckWorkflowLog(t, a.String()+"\n", MaxAnnotations)
 }
 
+// TestWarnings: go vet's notes are warning annotations, at most
+// MaxAnnotations, in the document's order.
+func TestWarnings(t *testing.T) {
+	doc := &report.Document{}
+	for i := range 3 {
+		e := report.Exercise{Name: fmt.Sprintf("ex%d", i)}
+		for j := range 5 {
+			e.Notes = append(e.Notes, report.Note{File: fmt.Sprintf("exercises/ex%d/ex.go", i), Line: j + 1, Check: "copylocks", Message: "passes lock by value"})
+		}
+		doc.Exercises = append(doc.Exercises, e)
+	}
+	got := Warnings(doc)
+	require.Len(t, got, MaxAnnotations)
+	assert.Equal(t, "::warning file=exercises/ex0/ex.go,line=1,title=ex0 go vet (copylocks)::passes lock by value", got[0].String())
+	assert.Equal(t, "exercises/ex1/ex.go", got[9].File)
+	var log strings.Builder
+	for _, a := range got {
+		log.WriteString(a.String() + "\n")
+	}
+	formatstest.CheckWorkflowLog(t, log.String(), MaxAnnotations)
+}
+
 // failures makes a document of exercises with n failed tests each, every
 // one at a known line except the last of each exercise.
 func failures(exercises, n int) *report.Document {
