@@ -23,16 +23,6 @@ import (
 // without guessing how long to sleep, and then release the tasks so that
 // nothing is left running.
 
-// closed reports, without blocking, whether ch has been closed.
-func closed(ch <-chan struct{}) bool {
-	select {
-	case <-ch:
-		return true
-	default:
-		return false
-	}
-}
-
 // notOnce lists the indexes whose count is not exactly 1, for a short failure
 // message.
 func notOnce(counts []atomic.Int32) string {
@@ -85,10 +75,10 @@ func realBudget(t *testing.T, d time.Duration) <-chan struct{} {
 // while it should have been blocked.
 func letTimePass(budget, done <-chan struct{}) (passed time.Duration, polled bool) {
 	for passed < longWait {
-		if closed(done) {
+		if harness.Closed(done) {
 			return passed, false
 		}
-		if closed(budget) {
+		if harness.Closed(budget) {
 			return passed, true
 		}
 		time.Sleep(waitStep)
@@ -207,7 +197,7 @@ func TestRunAllWaitsForEveryTask(t *testing.T) {
 					goroutines.RunAll(tasks...)
 				}()
 				synctest.Wait() // everything that can run has run
-				returnedEarly := closed(done)
+				returnedEarly := harness.Closed(done)
 				passed, polled := letTimePass(budget, done)
 				close(release)
 				<-done
@@ -364,7 +354,7 @@ func TestMapWaitsForEveryCall(t *testing.T) {
 					goroutines.Map(inputs, f)
 				}()
 				synctest.Wait()
-				returnedEarly := closed(done)
+				returnedEarly := harness.Closed(done)
 				passed, polled := letTimePass(budget, done)
 				close(release)
 				<-done

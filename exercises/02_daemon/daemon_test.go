@@ -109,17 +109,6 @@ func begin(t *testing.T, parent context.Context, interval time.Duration, r *reco
 	return w, cancel
 }
 
-// isClosed reports, without waiting, whether ch is closed. A nil channel is
-// never closed.
-func isClosed(ch <-chan struct{}) bool {
-	select {
-	case <-ch:
-		return true
-	default:
-		return false
-	}
-}
-
 // closedWithin waits until ch is closed or d of fake time has passed, and
 // reports whether ch was closed.
 func closedWithin(ch <-chan struct{}, d time.Duration) bool {
@@ -152,7 +141,7 @@ func (c *stopCall) run(w *daemon.Worker) {
 	begin := time.Now()
 	w.Stop()
 	c.elapsed = time.Since(begin)
-	c.ended = isClosed(w.Done())
+	c.ended = harness.Closed(w.Done())
 }
 
 // start calls w.Stop in a new goroutine.
@@ -163,7 +152,7 @@ func (c *stopCall) start(w *daemon.Worker) *stopCall {
 
 // returned reports, without waiting, whether the call has returned.
 func (c *stopCall) returned() bool {
-	return isClosed(c.done)
+	return harness.Closed(c.done)
 }
 
 // within waits at most d of fake time for the call to return.
@@ -226,7 +215,7 @@ func holdWhileStopping(budget <-chan struct{}, calls ...*stopCall) (passed time.
 				return passed, false
 			}
 		}
-		if isClosed(budget) {
+		if harness.Closed(budget) {
 			return passed, true
 		}
 		time.Sleep(holdStep)
@@ -255,7 +244,7 @@ func requireStillWaiting(t *testing.T, w *daemon.Worker, passed time.Duration, p
 				"Stop must wait until the worker's goroutine has ended, however long the running beat takes. "+
 				"Only asking the worker to end, sleeping, or giving up after a timeout is not waiting", returned, len(calls), passed)
 	}
-	require.Falsef(t, isClosed(w.Done()),
+	require.Falsef(t, harness.Closed(w.Done()),
 		"Done was closed while a beat was still running (%v after Stop was called): close it when the worker's "+
 			"goroutine ends, not when Stop is called or gives up", passed)
 }
@@ -395,7 +384,7 @@ func TestStopWaitsForWorker(t *testing.T) {
 				"Stop must wait until the worker's goroutine has ended (and so until the running beat has returned), "+
 					"not just ask it to end")
 		}
-		require.False(t, isClosed(w.Done()),
+		require.False(t, harness.Closed(w.Done()),
 			"Done was closed while beat(2) was still running: close it when the worker's goroutine ends, not when Stop is called")
 		// However long beat(2) runs, Stop goes on waiting. Meanwhile the
 		// worker's ticker has ticked again and again.
@@ -439,7 +428,7 @@ func TestNothingRunsAfterStop(t *testing.T) {
 				c := newStop().start(w)
 				requireStopReturns(t, c, "Stop")
 				synctest.Wait()
-				require.True(t, isClosed(w.Done()), "Stop has returned, but Done is not closed: the worker has not ended")
+				require.True(t, harness.Closed(w.Done()), "Stop has returned, but Done is not closed: the worker has not ended")
 
 				beats := r.count()
 				const later = 100 * iv
@@ -470,7 +459,7 @@ func TestStopIsIdempotent(t *testing.T) {
 
 			requireStopReturns(t, newStop().start(w), "the first Stop")
 			synctest.Wait()
-			require.True(t, isClosed(w.Done()), "Stop has returned, but Done is not closed")
+			require.True(t, harness.Closed(w.Done()), "Stop has returned, but Done is not closed")
 			for _, which := range []string{"second", "third"} {
 				c := newStop().start(w)
 				requireStopReturns(t, c, fmt.Sprintf("the %s Stop", which))
@@ -567,7 +556,7 @@ func TestContextCancelStopsWorker(t *testing.T) {
 	requireEndedFor := func(t *testing.T, w *daemon.Worker, r *recorder, beats int, why string) {
 		t.Helper()
 		synctest.Wait()
-		require.Truef(t, isClosed(w.Done()),
+		require.Truef(t, harness.Closed(w.Done()),
 			"%s, and the worker waited between beats: it must end at once (Done closed, no fake time passing), "+
 				"not at its next tick", why)
 		require.Equalf(t, beats, r.count(), "beats before the context ended")
@@ -580,7 +569,7 @@ func TestContextCancelStopsWorker(t *testing.T) {
 			w, cancel := begin(t, context.Background(), iv, r)
 			time.Sleep(2*iv + iv/2)
 			require.Equal(t, 2, r.count(), "beat(2) must have come 2 intervals after Start")
-			require.False(t, isClosed(w.Done()), "Done must stay open while the worker runs")
+			require.False(t, harness.Closed(w.Done()), "Done must stay open while the worker runs")
 			cancel()
 			requireEndedFor(t, w, r, 2, "the context was cancelled")
 		})
@@ -594,7 +583,7 @@ func TestContextCancelStopsWorker(t *testing.T) {
 			time.Sleep(3 * iv)
 			synctest.Wait()
 			require.Equal(t, 3, r.count(), "beat(3) must have come 3 intervals after Start")
-			require.False(t, isClosed(w.Done()), "Done must stay open while the worker runs")
+			require.False(t, harness.Closed(w.Done()), "Done must stay open while the worker runs")
 			time.Sleep(iv / 2)
 			requireEndedFor(t, w, r, 3, "the context's deadline passed")
 		})
@@ -625,14 +614,14 @@ func TestContextCancelStopsWorker(t *testing.T) {
 			// The beats go on running; ticks come due meanwhile.
 			time.Sleep(10 * iv)
 			for i, w := range ws {
-				require.Falsef(t, isClosed(w.Done()),
+				require.Falsef(t, harness.Closed(w.Done()),
 					"worker %d of %d: Done was closed while beat(2) was still running: a running beat is not "+
 						"interrupted, the worker ends when it returns", i+1, workers)
 			}
 			gate.open()
 			synctest.Wait()
 			for i, w := range ws {
-				require.Truef(t, isClosed(w.Done()),
+				require.Truef(t, harness.Closed(w.Done()),
 					"worker %d of %d: the context was cancelled while beat(2) ran; when beat(2) returned the worker "+
 						"must end at once (Done closed, no fake time passing)", i+1, workers)
 			}
@@ -676,9 +665,9 @@ func TestWorkersAreIndependent(t *testing.T) {
 
 		requireStopReturns(t, newStop().start(stopped), "Stop of the first worker")
 		cancel()
-		require.True(t, isClosed(stopped.Done()), "the first worker was stopped, but its Done is not closed")
+		require.True(t, harness.Closed(stopped.Done()), "the first worker was stopped, but its Done is not closed")
 		require.True(t, closedWithin(cancelled.Done(), 2*iv), "the second worker's context was cancelled, but its Done is not closed")
-		require.False(t, isClosed(goesOn.Done()),
+		require.False(t, harness.Closed(goesOn.Done()),
 			"stopping the first worker and cancelling the second one's context ended the third worker too: "+
 				"each Worker needs its own channels and context, not package-level ones")
 
@@ -722,7 +711,7 @@ func TestStopRacesWithEnd(t *testing.T) {
 						cancel()
 					case 1, 2:
 						w.Stop()
-						if !isClosed(w.Done()) {
+						if !harness.Closed(w.Done()) {
 							notEnded.Add(1)
 						}
 						stopped.Store(true)

@@ -281,7 +281,7 @@ func TestFinishedIsNotAlive(t *testing.T) {
 			// waking up again and again.
 			var passed time.Duration
 			for passed < holdTime && len(waited) == 0 {
-				if isDone(budget) {
+				if harness.Closed(budget) {
 					require.FailNowf(t, "Wait polls",
 						"while f ran, Wait kept waking up: %v of fake time took more than %v of real time. "+
 							"Block until the worker has finished (receive from a channel its goroutine closes), "+
@@ -783,16 +783,6 @@ func TestConcurrentBookkeeping(t *testing.T) {
 	require.Empty(t, r.Enumerate(), "every worker has finished and was waited for: Enumerate must list nothing")
 }
 
-// isDone reports, without waiting, whether ch is closed.
-func isDone(ch <-chan struct{}) bool {
-	select {
-	case <-ch:
-		return true
-	default:
-		return false
-	}
-}
-
 // problems collects failures found in goroutines other than the test's own
 // (which must not call t.FailNow), to be reported afterwards. Only the
 // first few are kept.
@@ -890,7 +880,7 @@ func TestAnswersAgreeWhileWorkersExit(t *testing.T) {
 					if pass == 1 {
 						looking.Done()
 					}
-					last := isDone(allGone)
+					last := harness.Closed(allGone)
 					for k, w := range ws {
 						see(k, w.Alive(), "Alive()")
 						got, ok := r.Lookup(w.Name())

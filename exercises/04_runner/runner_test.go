@@ -27,8 +27,9 @@ import (
 // blocked, which is how a test knows that Start "has returned" or that Join
 // "is waiting".
 
-// step and patience drive eventually: it lets fake time pass in steps so that
-// a slow implementation still gets its chance, and gives up after patience.
+// step and patience drive harness.Eventually: it lets fake time pass in
+// steps so that a slow implementation still gets its chance, and gives up
+// after patience.
 // slack is how late a call woken by an event may return, where the test does
 // not insist on the exact moment.
 const (
@@ -114,8 +115,8 @@ func (w *world) neverStarted(r runner.Runnable) *runner.Thread {
 }
 
 // shutdown lets every Run return and starts the Threads the test left
-// unstarted, then lets fake time pass until every call made with async and
-// every Run has returned.
+// unstarted, then lets fake time pass (at most 2h) until every call made with
+// harness.Go and every Run has returned.
 func (w *world) shutdown() {
 	for _, j := range w.jobs {
 		j.open()
@@ -123,77 +124,15 @@ func (w *world) shutdown() {
 	for _, th := range w.unstarted {
 		_ = th.Start()
 	}
-	busy := func() bool {
+	idle := func() bool {
 		for _, j := range w.jobs {
 			if j.returned.Load() < j.calls.Load() {
-				return true
+				return false
 			}
 		}
-		return inFlight.Load() > 0
+		return harness.Running() == 0
 	}
-	synctest.Wait()
-	for waited := time.Duration(0); busy() && waited < 2*time.Hour; waited += time.Second {
-		time.Sleep(time.Second)
-		synctest.Wait()
-	}
-}
-
-// outcome is what a call made with async returned, and how much fake time it
-// took.
-type outcome[R any] struct {
-	val     R
-	elapsed time.Duration
-}
-
-// call is a method running in a goroutine of its own.
-type call[R any] struct {
-	ch   chan outcome[R]
-	done bool
-	out  outcome[R]
-}
-
-// inFlight counts the calls made with async that have not returned yet.
-var inFlight atomic.Int64
-
-// async runs f in a new goroutine. The result channel is buffered, so the
-// goroutine ends as soon as f returns.
-func async[R any](f func() R) *call[R] {
-	c := &call[R]{ch: make(chan outcome[R], 1)}
-	begin := time.Now()
-	inFlight.Add(1)
-	go func() {
-		defer inFlight.Add(-1)
-		v := f()
-		c.ch <- outcome[R]{val: v, elapsed: time.Since(begin)}
-	}()
-	return c
-}
-
-// returned reports, without waiting, whether the call has returned. Only the
-// test goroutine calls it.
-func (c *call[R]) returned() bool {
-	if !c.done {
-		select {
-		case c.out = <-c.ch:
-			c.done = true
-		default:
-		}
-	}
-	return c.done
-}
-
-// eventually lets the bubble settle, then lets fake time pass in steps until
-// cond holds or patience runs out. It reports whether cond held.
-func eventually(cond func() bool) bool {
-	synctest.Wait()
-	for waited := time.Duration(0); !cond(); waited += step {
-		if waited >= patience {
-			return false
-		}
-		time.Sleep(step)
-		synctest.Wait()
-	}
-	return true
+	harness.Eventually(idle, time.Second, 2*time.Hour)
 }
 
 // launch calls th.Start in a goroutine of its own, so that a Start that
@@ -201,10 +140,10 @@ func eventually(cond func() bool) bool {
 // TestStartReturnsAtOnce's business), and requires that Run was called.
 func launch(t *testing.T, th *runner.Thread, j *job) {
 	t.Helper()
-	start := async(th.Start)
+	start := harness.Go(th.Start)
 	synctest.Wait()
-	if start.returned() {
-		require.NoError(t, start.out.val, "Start on a new Thread must return nil")
+	if start.Returned() {
+		require.NoError(t, start.Value, "Start on a new Thread must return nil")
 	}
 	require.True(t, j.wasEntered(),
 		"Run was not called after Start: Start must call the Run of the Runnable given to New, in a new goroutine")
@@ -260,12 +199,12 @@ func requireNothingLeftBehind(t *testing.T, before int, what string) {
 	}
 }
 
-func joinTimeout(th *runner.Thread, d time.Duration) *call[bool] {
-	return async(func() bool { return th.JoinTimeout(d) })
+func joinTimeout(th *runner.Thread, d time.Duration) *harness.Call[bool] {
+	return harness.Go(func() bool { return th.JoinTimeout(d) })
 }
 
-func joinContext(th *runner.Thread, ctx context.Context) *call[error] {
-	return async(func() error { return th.JoinContext(ctx) })
+func joinContext(th *runner.Thread, ctx context.Context) *harness.Call[error] {
+	return harness.Go(func() error { return th.JoinContext(ctx) })
 }
 
 // TestStartReturnsAtOnce: Start runs Run in a new goroutine and returns at
@@ -279,12 +218,12 @@ func TestStartReturnsAtOnce(t *testing.T) {
 			w := newWorld(t)
 			j := w.gate() // Run waits until the test opens it
 			th := w.thread(j)
-			start := async(th.Start)
+			start := harness.Go(th.Start)
 			synctest.Wait()
-			require.True(t, start.returned(),
+			require.True(t, start.Returned(),
 				"Start did not return while Run was still running: Start must run Run in a new goroutine (go ...) "+
 					"and return at once; calling Run yourself makes it synchronous")
-			require.NoError(t, start.out.val, "Start on a new Thread")
+			require.NoError(t, start.Value, "Start on a new Thread")
 			require.True(t, j.wasEntered(), "Start returned nil, but Run was never called")
 		})
 	})
@@ -297,10 +236,10 @@ func TestStartReturnsAtOnce(t *testing.T) {
 			synctest.Wait()
 			require.Zero(t, j.calls.Load(), "Run was called before Start: New must not start anything")
 
-			start := async(th.Start)
-			require.True(t, eventually(start.returned), "Start did not return while a one-minute Run was running: Start must not wait for Run")
-			require.NoError(t, start.out.val, "Start on a new Thread")
-			require.Zero(t, start.out.elapsed, "Start must return at once, not after Run's minute of work")
+			start := harness.Go(th.Start)
+			require.True(t, harness.Eventually(start.Returned, step, patience), "Start did not return while a one-minute Run was running: Start must not wait for Run")
+			require.NoError(t, start.Value, "Start on a new Thread")
+			require.Zero(t, start.Elapsed, "Start must return at once, not after Run's minute of work")
 			require.EqualValues(t, 1, j.calls.Load(), "Run must be called once after Start")
 
 			time.Sleep(2 * time.Minute)
@@ -323,9 +262,9 @@ func TestStartTwiceFails(t *testing.T) {
 			th := w.thread(j)
 			launch(t, th, j)
 			for i := 2; i <= 4; i++ {
-				again := async(th.Start)
-				require.Truef(t, eventually(again.returned), "Start #%d did not return", i)
-				require.ErrorIsf(t, again.out.val, runner.ErrAlreadyStarted,
+				again := harness.Go(th.Start)
+				require.Truef(t, harness.Eventually(again.Returned, step, patience), "Start #%d did not return", i)
+				require.ErrorIsf(t, again.Value, runner.ErrAlreadyStarted,
 					"Start #%d while Run is still running must return ErrAlreadyStarted", i)
 			}
 			synctest.Wait()
@@ -344,9 +283,9 @@ func TestStartTwiceFails(t *testing.T) {
 			synctest.Wait()
 			require.EqualValues(t, 1, j.returned.Load(), "Run should have returned after its second of work")
 			for i := 2; i <= 4; i++ {
-				again := async(th.Start)
-				require.Truef(t, eventually(again.returned), "Start #%d did not return", i)
-				require.ErrorIsf(t, again.out.val, runner.ErrAlreadyStarted,
+				again := harness.Go(th.Start)
+				require.Truef(t, harness.Eventually(again.Returned, step, patience), "Start #%d did not return", i)
+				require.ErrorIsf(t, again.Value, runner.ErrAlreadyStarted,
 					"Start #%d after Run has returned must return ErrAlreadyStarted: a Thread cannot be restarted "+
 						"(Python: RuntimeError: threads can only be started once); remember that it was started, "+
 						"not only that it is running", i)
@@ -368,13 +307,13 @@ func TestConcurrentStart(t *testing.T) {
 			j := w.gate()
 			th := w.thread(j)
 			errs := make([]error, starters)
-			all := async(func() struct{} {
+			all := harness.Go(func() struct{} {
 				harness.Together(starters, func(i int) { errs[i] = th.Start() })
 				return struct{}{}
 			})
 			synctest.Wait()
 			j.open() // only now may Run return, so every Start ran while the Thread was alive
-			require.Truef(t, eventually(all.returned), "round %d: the %d Start calls did not all return", round, starters)
+			require.Truef(t, harness.Eventually(all.Returned, step, patience), "round %d: the %d Start calls did not all return", round, starters)
 			winners, already := 0, 0
 			for _, err := range errs {
 				switch {
@@ -442,19 +381,19 @@ func TestIsAlive(t *testing.T) {
 				th := w.thread(j)
 				launch(t, th, j)
 				ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
-				joins := []*call[seen]{
-					async(func() seen { _ = th.Join(); return seen{"Join", th.IsAlive()} }),
-					async(func() seen { th.JoinTimeout(time.Hour); return seen{"JoinTimeout(1h)", th.IsAlive()} }),
-					async(func() seen { _ = th.JoinContext(ctx); return seen{"JoinContext", th.IsAlive()} }),
+				joins := []*harness.Call[seen]{
+					harness.Go(func() seen { _ = th.Join(); return seen{"Join", th.IsAlive()} }),
+					harness.Go(func() seen { th.JoinTimeout(time.Hour); return seen{"JoinTimeout(1h)", th.IsAlive()} }),
+					harness.Go(func() seen { _ = th.JoinContext(ctx); return seen{"JoinContext", th.IsAlive()} }),
 				}
 				synctest.Wait()
 				j.open()
 				for _, c := range joins {
-					require.Truef(t, eventually(c.returned), "round %d: a join did not return after Run returned", round)
-					require.Falsef(t, c.out.val.alive,
+					require.Truef(t, harness.Eventually(c.Returned, step, patience), "round %d: a join did not return after Run returned", round)
+					require.Falsef(t, c.Value.alive,
 						"round %d: IsAlive was true right after %s returned: Run has returned, so the Thread is "+
 							"finished; record that before waking the joiners (or derive IsAlive from the same done "+
-							"channel they wait on)", round, c.out.val.how)
+							"channel they wait on)", round, c.Value.how)
 				}
 				cancel()
 			}
@@ -475,15 +414,15 @@ func TestIsAlive(t *testing.T) {
 			for round := range 100 {
 				j := w.gate()
 				th := w.thread(j)
-				start := async(func() seen {
+				start := harness.Go(func() seen {
 					err := th.Start()
 					alive := th.IsAlive()
 					return seen{err, alive, j.returned.Load() > 0}
 				})
 				synctest.Wait()
 				j.open()
-				require.Truef(t, eventually(start.returned), "round %d: Start did not return", round)
-				got := start.out.val
+				require.Truef(t, harness.Eventually(start.Returned, step, patience), "round %d: Start did not return", round)
+				got := start.Value
 				require.NoErrorf(t, got.err, "round %d: Start on a new Thread", round)
 				if !got.runReturned { // (a Start that wrongly waited for Run is TestStartReturnsAtOnce's business)
 					require.Truef(t, got.alive,
@@ -507,20 +446,20 @@ func TestJoin(t *testing.T) {
 			j := w.gate()
 			th := w.thread(j)
 			launch(t, th, j)
-			join := async(th.Join)
+			join := harness.Go(th.Join)
 			synctest.Wait()
-			require.False(t, join.returned(), "Join returned (%v) while Run was still running", join.out.val)
+			require.False(t, join.Returned(), "Join returned (%v) while Run was still running", join.Value)
 			time.Sleep(4 * time.Second)
 			synctest.Wait()
-			require.False(t, join.returned(), "Join returned (%v) while Run was still running, 4s in", join.out.val)
+			require.False(t, join.Returned(), "Join returned (%v) while Run was still running, 4s in", join.Value)
 
 			j.open()
 			synctest.Wait() // no time passes: only Run's end can have woken the Join
-			require.True(t, join.returned(),
+			require.True(t, join.Returned(),
 				"Join was still waiting right after Run returned, with no time passing: Join must be woken by the end "+
 					"of Run (wait on a channel the goroutine closes, or a sync.WaitGroup), not poll with time.Sleep")
-			require.NoError(t, join.out.val, "Join on a started Thread")
-			require.Equal(t, 4*time.Second, join.out.elapsed, "Join must return at the moment Run returns")
+			require.NoError(t, join.Value, "Join on a started Thread")
+			require.Equal(t, 4*time.Second, join.Elapsed, "Join must return at the moment Run returns")
 		})
 	})
 	t.Run("every Join returns when Run does", func(t *testing.T) {
@@ -529,14 +468,16 @@ func TestJoin(t *testing.T) {
 			j := w.gate()
 			th := w.thread(j)
 			launch(t, th, j)
-			joins := []*call[error]{async(th.Join), async(th.Join), async(th.Join)}
+			joins := []*harness.Call[error]{harness.Go(th.Join), harness.Go(th.Join), harness.Go(th.Join)}
 			synctest.Wait()
 			j.open()
-			require.True(t, eventually(func() bool {
-				return joins[0].returned() && joins[1].returned() && joins[2].returned()
-			}), "3 goroutines were in Join when Run returned, and not all of them returned: wake every one")
+			require.True(t, harness.Eventually(func() bool {
+				return joins[0].Returned() && joins[1].Returned() && joins[2].Returned()
+			}, step, patience),
+
+				"3 goroutines were in Join when Run returned, and not all of them returned: wake every one")
 			for _, c := range joins {
-				require.NoError(t, c.out.val)
+				require.NoError(t, c.Value)
 			}
 		})
 	})
@@ -548,10 +489,10 @@ func TestJoin(t *testing.T) {
 			launch(t, th, j)
 			time.Sleep(2 * time.Second)
 			for i := range 2 {
-				join := async(th.Join)
+				join := harness.Go(th.Join)
 				synctest.Wait()
-				require.Truef(t, join.returned(), "Join #%d on a finished Thread must return at once", i+1)
-				require.NoErrorf(t, join.out.val, "Join #%d on a finished Thread", i+1)
+				require.Truef(t, join.Returned(), "Join #%d on a finished Thread must return at once", i+1)
+				require.NoErrorf(t, join.Value, "Join #%d on a finished Thread", i+1)
 			}
 		})
 	})
@@ -559,11 +500,11 @@ func TestJoin(t *testing.T) {
 		harness.Bubble(t, func(t *testing.T) {
 			w := newWorld(t)
 			th := w.neverStarted(w.gate())
-			join := async(th.Join)
+			join := harness.Go(th.Join)
 			synctest.Wait()
-			require.True(t, join.returned(),
+			require.True(t, join.Returned(),
 				"Join on a Thread that was never started must return ErrNotStarted at once, not wait for a Start")
-			require.ErrorIs(t, join.out.val, runner.ErrNotStarted, "Join before Start")
+			require.ErrorIs(t, join.Value, runner.ErrNotStarted, "Join before Start")
 		})
 	})
 }
@@ -584,10 +525,10 @@ func TestJoinTimeout(t *testing.T) {
 			launch(t, th, j)
 			before, _ := runnerGoroutines()
 			jt := joinTimeout(th, d)
-			require.True(t, eventually(jt.returned),
+			require.True(t, harness.Eventually(jt.Returned, step, patience),
 				"JoinTimeout(5s) was still waiting 10s later while Run kept running: the timeout is ignored")
-			require.False(t, jt.out.val, "JoinTimeout must return false when Run is still running after d")
-			require.Equal(t, d, jt.out.elapsed, "JoinTimeout(5s) must give up exactly 5s after the call, not earlier and not later")
+			require.False(t, jt.Value, "JoinTimeout must return false when Run is still running after d")
+			require.Equal(t, d, jt.Elapsed, "JoinTimeout(5s) must give up exactly 5s after the call, not earlier and not later")
 			require.True(t, th.IsAlive(), "giving up must not stop the Thread: Run is still running")
 			require.EqualValues(t, 0, j.returned.Load(), "Run must go on running after JoinTimeout gave up")
 			requireNothingLeftBehind(t, before, "JoinTimeout(5s)")
@@ -599,7 +540,7 @@ func TestJoinTimeout(t *testing.T) {
 			before, _ := runnerGoroutines()
 			const joins = 1000
 			var gaveUp atomic.Int32
-			all := async(func() struct{} {
+			all := harness.Go(func() struct{} {
 				harness.Together(joins, func(int) {
 					if !th.JoinTimeout(time.Second) {
 						gaveUp.Add(1)
@@ -607,7 +548,7 @@ func TestJoinTimeout(t *testing.T) {
 				})
 				return struct{}{}
 			})
-			require.True(t, eventually(all.returned), "%d JoinTimeout(1s) calls were still waiting 10s later", joins)
+			require.True(t, harness.Eventually(all.Returned, step, patience), "%d JoinTimeout(1s) calls were still waiting 10s later", joins)
 			require.EqualValues(t, joins, gaveUp.Load(), "every JoinTimeout(1s) must give up while Run keeps running")
 			requireNothingLeftBehind(t, before, fmt.Sprintf("%d calls of JoinTimeout(1s)", joins))
 		}},
@@ -616,10 +557,10 @@ func TestJoinTimeout(t *testing.T) {
 			th := w.thread(j)
 			launch(t, th, j)
 			jt := joinTimeout(th, d)
-			require.True(t, eventually(jt.returned), "JoinTimeout(5s) did not return after a 2s Run")
-			require.True(t, jt.out.val, "Run returned after 2s, within JoinTimeout's 5s: JoinTimeout must return true")
-			require.GreaterOrEqual(t, jt.out.elapsed, 2*time.Second, "JoinTimeout returned before Run did")
-			require.LessOrEqual(t, jt.out.elapsed, 2*time.Second+slack,
+			require.True(t, harness.Eventually(jt.Returned, step, patience), "JoinTimeout(5s) did not return after a 2s Run")
+			require.True(t, jt.Value, "Run returned after 2s, within JoinTimeout's 5s: JoinTimeout must return true")
+			require.GreaterOrEqual(t, jt.Elapsed, 2*time.Second, "JoinTimeout returned before Run did")
+			require.LessOrEqual(t, jt.Elapsed, 2*time.Second+slack,
 				"JoinTimeout(5s) must return when Run returns (after 2s), not sleep out its whole timeout")
 		}},
 		{"is woken by the end of Run", func(t *testing.T, w *world) {
@@ -629,13 +570,13 @@ func TestJoinTimeout(t *testing.T) {
 			jt := joinTimeout(th, time.Hour)
 			time.Sleep(2*time.Second + 3*time.Millisecond + 7) // an odd moment, no multiple of any polling step
 			synctest.Wait()
-			require.False(t, jt.returned(), "JoinTimeout(1h) returned (%v) while Run was still running", jt.out.val)
+			require.False(t, jt.Returned(), "JoinTimeout(1h) returned (%v) while Run was still running", jt.Value)
 			j.open()
 			synctest.Wait() // no time passes: only Run's end can have woken JoinTimeout
-			require.True(t, jt.returned(),
+			require.True(t, jt.Returned(),
 				"JoinTimeout(1h) was still waiting right after Run returned, with no time passing: it must be woken "+
 					"by the end of Run (a select on the done channel and a timer), not poll with time.Sleep")
-			require.True(t, jt.out.val, "Run returned within JoinTimeout's hour: JoinTimeout must return true")
+			require.True(t, jt.Value, "Run returned within JoinTimeout's hour: JoinTimeout must return true")
 			require.False(t, th.IsAlive(), "IsAlive right after JoinTimeout returned true")
 		}},
 		{"returns true at once when Run has already returned", func(t *testing.T, w *world) {
@@ -645,8 +586,8 @@ func TestJoinTimeout(t *testing.T) {
 			time.Sleep(2 * time.Second)
 			jt := joinTimeout(th, d)
 			synctest.Wait()
-			require.True(t, jt.returned(), "JoinTimeout on a finished Thread must return at once")
-			require.True(t, jt.out.val, "JoinTimeout on a finished Thread must return true")
+			require.True(t, jt.Returned(), "JoinTimeout on a finished Thread must return at once")
+			require.True(t, jt.Value, "JoinTimeout on a finished Thread must return true")
 		}},
 		{"d <= 0 does not wait", func(t *testing.T, w *world) {
 			j := w.gate()
@@ -655,16 +596,16 @@ func TestJoinTimeout(t *testing.T) {
 			for _, dd := range []time.Duration{0, -time.Second} {
 				jt := joinTimeout(th, dd)
 				synctest.Wait()
-				require.Truef(t, jt.returned(), "JoinTimeout(%v) must not wait at all", dd)
-				require.Falsef(t, jt.out.val, "JoinTimeout(%v) while Run is running", dd)
+				require.Truef(t, jt.Returned(), "JoinTimeout(%v) must not wait at all", dd)
+				require.Falsef(t, jt.Value, "JoinTimeout(%v) while Run is running", dd)
 			}
 			j.open()
 			synctest.Wait()
 			for _, dd := range []time.Duration{0, -time.Second} {
 				jt := joinTimeout(th, dd)
 				synctest.Wait()
-				require.Truef(t, jt.returned(), "JoinTimeout(%v) must not wait at all", dd)
-				require.Truef(t, jt.out.val, "JoinTimeout(%v) after Run has returned", dd)
+				require.Truef(t, jt.Returned(), "JoinTimeout(%v) must not wait at all", dd)
+				require.Truef(t, jt.Value, "JoinTimeout(%v) after Run has returned", dd)
 			}
 		}},
 		{"each caller keeps its own deadline", func(t *testing.T, w *world) {
@@ -672,19 +613,19 @@ func TestJoinTimeout(t *testing.T) {
 			th := w.thread(j)
 			launch(t, th, j)
 			short, long := joinTimeout(th, 3*time.Second), joinTimeout(th, 7*time.Second)
-			require.True(t, eventually(func() bool { return short.returned() && long.returned() }),
+			require.True(t, harness.Eventually(func() bool { return short.Returned() && long.Returned() }, step, patience),
 				"JoinTimeout(3s) and JoinTimeout(7s) were still waiting 10s later while Run kept running")
-			require.False(t, short.out.val)
-			require.False(t, long.out.val)
-			require.Equal(t, 3*time.Second, short.out.elapsed, "JoinTimeout(3s) next to a JoinTimeout(7s)")
-			require.Equal(t, 7*time.Second, long.out.elapsed, "JoinTimeout(7s) next to a JoinTimeout(3s)")
+			require.False(t, short.Value)
+			require.False(t, long.Value)
+			require.Equal(t, 3*time.Second, short.Elapsed, "JoinTimeout(3s) next to a JoinTimeout(7s)")
+			require.Equal(t, 7*time.Second, long.Elapsed, "JoinTimeout(7s) next to a JoinTimeout(3s)")
 		}},
 		{"a Thread that was never started gives false at once", func(t *testing.T, w *world) {
 			th := w.neverStarted(w.gate())
 			jt := joinTimeout(th, d)
 			synctest.Wait()
-			require.True(t, jt.returned(), "JoinTimeout on a Thread that was never started must return at once")
-			require.False(t, jt.out.val, "JoinTimeout on a Thread that was never started must return false")
+			require.True(t, jt.Returned(), "JoinTimeout on a Thread that was never started must return at once")
+			require.False(t, jt.Value, "JoinTimeout on a Thread that was never started must return false")
 		}},
 	}
 	for _, tc := range cases {
@@ -713,11 +654,11 @@ func TestJoinContext(t *testing.T) {
 			jc := joinContext(th, ctx)
 			time.Sleep(2 * time.Second)
 			synctest.Wait()
-			require.False(t, jc.returned(), "JoinContext returned (%v) while Run was running and ctx was not done", jc.out.val)
+			require.False(t, jc.Returned(), "JoinContext returned (%v) while Run was running and ctx was not done", jc.Value)
 			cancel()
-			require.True(t, eventually(jc.returned), "JoinContext kept waiting after its context was cancelled")
-			require.ErrorIs(t, jc.out.val, context.Canceled, "JoinContext must return ctx.Err()")
-			require.LessOrEqual(t, jc.out.elapsed, 2*time.Second+slack, "JoinContext must stop when ctx is cancelled")
+			require.True(t, harness.Eventually(jc.Returned, step, patience), "JoinContext kept waiting after its context was cancelled")
+			require.ErrorIs(t, jc.Value, context.Canceled, "JoinContext must return ctx.Err()")
+			require.LessOrEqual(t, jc.Elapsed, 2*time.Second+slack, "JoinContext must stop when ctx is cancelled")
 			require.True(t, th.IsAlive(), "giving up must not stop the Thread")
 		}},
 		{"leaves nothing behind when it gives up", func(t *testing.T, w *world) {
@@ -728,8 +669,8 @@ func TestJoinContext(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 			defer cancel()
 			jc := joinContext(th, ctx)
-			require.True(t, eventually(jc.returned), "JoinContext was still waiting 10s after its context's 1s deadline")
-			require.ErrorIs(t, jc.out.val, context.DeadlineExceeded, "JoinContext must return ctx.Err()")
+			require.True(t, harness.Eventually(jc.Returned, step, patience), "JoinContext was still waiting 10s after its context's 1s deadline")
+			require.ErrorIs(t, jc.Value, context.DeadlineExceeded, "JoinContext must return ctx.Err()")
 			requireNothingLeftBehind(t, before, "JoinContext")
 		}},
 		{"is woken by the end of Run", func(t *testing.T, w *world) {
@@ -739,13 +680,13 @@ func TestJoinContext(t *testing.T) {
 			jc := joinContext(th, context.Background())
 			time.Sleep(2*time.Second + 3*time.Millisecond + 7) // an odd moment, no multiple of any polling step
 			synctest.Wait()
-			require.False(t, jc.returned(), "JoinContext returned (%v) while Run was still running", jc.out.val)
+			require.False(t, jc.Returned(), "JoinContext returned (%v) while Run was still running", jc.Value)
 			j.open()
 			synctest.Wait() // no time passes: only Run's end can have woken JoinContext
-			require.True(t, jc.returned(),
+			require.True(t, jc.Returned(),
 				"JoinContext was still waiting right after Run returned, with no time passing: it must be woken "+
 					"by the end of Run (a select on the done channel and ctx.Done()), not poll with time.Sleep")
-			require.NoError(t, jc.out.val, "JoinContext after Run returned")
+			require.NoError(t, jc.Value, "JoinContext after Run returned")
 		}},
 		{"stops at ctx's deadline", func(t *testing.T, w *world) {
 			j := w.gate()
@@ -754,9 +695,9 @@ func TestJoinContext(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 4*time.Second)
 			defer cancel()
 			jc := joinContext(th, ctx)
-			require.True(t, eventually(jc.returned), "JoinContext was still waiting 10s after its context's 4s deadline")
-			require.ErrorIs(t, jc.out.val, context.DeadlineExceeded, "JoinContext must return ctx.Err()")
-			require.Equal(t, 4*time.Second, jc.out.elapsed, "JoinContext must stop exactly at ctx's deadline")
+			require.True(t, harness.Eventually(jc.Returned, step, patience), "JoinContext was still waiting 10s after its context's 4s deadline")
+			require.ErrorIs(t, jc.Value, context.DeadlineExceeded, "JoinContext must return ctx.Err()")
+			require.Equal(t, 4*time.Second, jc.Elapsed, "JoinContext must stop exactly at ctx's deadline")
 		}},
 		{"returns nil as soon as Run returns", func(t *testing.T, w *world) {
 			j := w.worker(2 * time.Second)
@@ -765,10 +706,10 @@ func TestJoinContext(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
 			jc := joinContext(th, ctx)
-			require.True(t, eventually(jc.returned), "JoinContext did not return after a 2s Run")
-			require.NoError(t, jc.out.val, "Run returned before ctx's deadline")
-			require.GreaterOrEqual(t, jc.out.elapsed, 2*time.Second, "JoinContext returned before Run did")
-			require.LessOrEqual(t, jc.out.elapsed, 2*time.Second+slack, "JoinContext must return when Run returns")
+			require.True(t, harness.Eventually(jc.Returned, step, patience), "JoinContext did not return after a 2s Run")
+			require.NoError(t, jc.Value, "Run returned before ctx's deadline")
+			require.GreaterOrEqual(t, jc.Elapsed, 2*time.Second, "JoinContext returned before Run did")
+			require.LessOrEqual(t, jc.Elapsed, 2*time.Second+slack, "JoinContext must return when Run returns")
 		}},
 		{"a finished Run wins over a done ctx", func(t *testing.T, w *world) {
 			j := w.worker(time.Second)
@@ -780,8 +721,8 @@ func TestJoinContext(t *testing.T) {
 			for i := range 30 { // select picks at random among ready cases: try many times
 				jc := joinContext(th, ctx)
 				synctest.Wait()
-				require.Truef(t, jc.returned(), "try %d: JoinContext on a finished Thread must return at once", i)
-				require.NoErrorf(t, jc.out.val,
+				require.Truef(t, jc.Returned(), "try %d: JoinContext on a finished Thread must return at once", i)
+				require.NoErrorf(t, jc.Value,
 					"try %d: Run had already returned, so JoinContext must return nil even though ctx is done "+
 						"(check for a finished Run before looking at ctx)", i)
 			}
@@ -790,8 +731,8 @@ func TestJoinContext(t *testing.T) {
 			th := w.neverStarted(w.gate())
 			jc := joinContext(th, context.Background())
 			synctest.Wait()
-			require.True(t, jc.returned(), "JoinContext on a Thread that was never started must return at once")
-			require.ErrorIs(t, jc.out.val, runner.ErrNotStarted, "JoinContext before Start")
+			require.True(t, jc.Returned(), "JoinContext on a Thread that was never started must return at once")
+			require.ErrorIs(t, jc.Value, runner.ErrNotStarted, "JoinContext before Start")
 		}},
 	}
 	for _, tc := range cases {

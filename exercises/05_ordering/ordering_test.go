@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -153,16 +152,6 @@ func start(f func()) <-chan struct{} {
 		f()
 	}()
 	return done
-}
-
-// returned reports, without waiting, whether done is closed.
-func returned(done <-chan struct{}) bool {
-	select {
-	case <-done:
-		return true
-	default:
-		return false
-	}
 }
 
 // awaitReturn waits until done is closed, letting fake time pass (at most
@@ -415,24 +404,6 @@ func TestRoundsRunStepsInOrder(t *testing.T) {
 	}
 }
 
-// goroutineID returns the id of the calling goroutine, read from the first
-// line of its stack trace ("goroutine 42 [running]:"). Go gives programs no
-// goroutine ids on purpose; the test uses it only to see which goroutine
-// ran each step.
-func goroutineID() uint64 {
-	buf := make([]byte, 64)
-	buf = buf[:runtime.Stack(buf, false)]
-	fields := strings.Fields(string(buf))
-	if len(fields) < 2 || fields[0] != "goroutine" {
-		panic(fmt.Sprintf("unexpected stack trace header %q", buf))
-	}
-	id, err := strconv.ParseUint(fields[1], 10, 64)
-	if err != nil {
-		panic(fmt.Sprintf("unexpected stack trace header %q", buf))
-	}
-	return id
-}
-
 // TestStepsRunOnOwnGoroutines: each step runs on a goroutine of its own,
 // the same one for every round, and not on the caller's goroutine.
 func TestStepsRunOnOwnGoroutines(t *testing.T) {
@@ -445,7 +416,7 @@ func TestStepsRunOnOwnGoroutines(t *testing.T) {
 				steps := make([]func(int), sub.steps)
 				for i := range steps {
 					steps[i] = func(int) {
-						id := goroutineID()
+						id := harness.GoroutineID()
 						runtime.Gosched()
 						mu.Lock()
 						ids[i] = append(ids[i], id)
@@ -454,7 +425,7 @@ func TestStepsRunOnOwnGoroutines(t *testing.T) {
 				}
 				var caller uint64
 				done := start(func() {
-					caller = goroutineID()
+					caller = harness.GoroutineID()
 					sub.run(steps)
 				})
 				requireReturns(t, sub, done)
@@ -506,7 +477,7 @@ func TestHandOffNeedsNoTime(t *testing.T) {
 				begin := time.Now()
 				done := start(func() { sub.run(steps) })
 				synctest.Wait() // every goroutine is blocked or done, and no time has passed yet
-				if !returned(done) {
+				if !harness.Closed(done) {
 					requireReturns(t, sub, done)
 					elapsed := time.Since(begin)
 					require.Failf(t, "time passed between the steps",
@@ -566,15 +537,15 @@ func TestReturnsAfterLastStep(t *testing.T) {
 						"%s: the last step, %s, was never called", sub.name, sub.call(last))
 				}
 				synctest.Wait()
-				require.Falsef(t, returned(done),
+				require.Falsef(t, harness.Closed(done),
 					"%s returned while its last step, %s, was still running. Return only after the last "+
 						"step of the last round has returned (wait for the goroutine that runs it)",
 					sub.name, sub.call(last))
 				// However long the last step runs, the function goes on
 				// waiting for it, and without waking up again and again.
 				var held time.Duration
-				for held < lastHold && !returned(done) {
-					if returned(budget) {
+				for held < lastHold && !harness.Closed(done) {
+					if harness.Closed(budget) {
 						require.Failf(t, "polling",
 							"%s kept waking up while its last step, %s, ran: %v of fake time took more than %v "+
 								"of real time. Wait by blocking (wg.Wait(), a channel receive), not by polling "+
@@ -584,7 +555,7 @@ func TestReturnsAfterLastStep(t *testing.T) {
 					time.Sleep(lastHoldStep)
 					held += lastHoldStep
 				}
-				require.Falsef(t, returned(done),
+				require.Falsef(t, harness.Closed(done),
 					"%s returned %v (fake time) after its last step, %s, began, while that step was still "+
 						"running: sleeping is not waiting. Return only after the last step has returned "+
 						"(wait for the goroutines with a sync.WaitGroup or a channel)",

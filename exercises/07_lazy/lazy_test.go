@@ -100,22 +100,12 @@ func callGet(v *lazy.Value[*config]) (r result) {
 	return r
 }
 
-// goid returns the calling goroutine's id, from the first line of its stack
-// ("goroutine 7 [running]:").
-func goid() int {
-	var buf [64]byte
-	n := runtime.Stack(buf[:], false)
-	fields := strings.Fields(string(buf[:n]))
-	id, _ := strconv.Atoi(fields[1])
-	return id
-}
-
 // asleep counts the goroutines of ids that are asleep: waiting on a channel,
 // a select, a sync.Mutex, sync.Cond or sync.WaitGroup, a semaphore, or (only
 // when sleepCounts is true) in time.Sleep. A goroutine that runs, or waits to
 // run, is not asleep. A caller of Get that waits in time.Sleep is polling:
 // it wakes up again and again to look, so it does not count as asleep.
-func asleep(ids map[int]bool, sleepCounts bool) int {
+func asleep(ids map[uint64]bool, sleepCounts bool) int {
 	buf := make([]byte, 1<<16)
 	for {
 		n := runtime.Stack(buf, true)
@@ -130,7 +120,7 @@ func asleep(ids map[int]bool, sleepCounts bool) int {
 		// goroutine 7 [sync.Mutex.Lock, 2 minutes]:
 		header, _, _ := strings.Cut(g, "\n")
 		idText, state, ok := strings.Cut(strings.TrimPrefix(header, "goroutine "), " [")
-		id, err := strconv.Atoi(idText)
+		id, err := strconv.ParseUint(idText, 10, 64)
 		if !ok || err != nil || !ids[id] {
 			continue
 		}
@@ -153,16 +143,16 @@ func asleep(ids map[int]bool, sleepCounts bool) int {
 // callers are goroutines that each call Get once.
 type callers struct {
 	n       int
-	ids     chan int    // each caller's goroutine id, sent before it calls Get
+	ids     chan uint64 // each caller's goroutine id, sent before it calls Get
 	results chan result // buffered: a caller never blocks after Get
 }
 
 // startCallers starts n goroutines that each call v.Get once.
 func startCallers(v *lazy.Value[*config], n int) *callers {
-	c := &callers{n: n, ids: make(chan int, n), results: make(chan result, n)}
+	c := &callers{n: n, ids: make(chan uint64, n), results: make(chan result, n)}
 	for range n {
 		go func() {
-			c.ids <- goid()
+			c.ids <- harness.GoroutineID()
 			c.results <- callGet(v)
 		}()
 	}
@@ -193,7 +183,7 @@ func (c *callers) collect(t *testing.T, what string) []result {
 // return yet.
 func (c *callers) awaitAsleep(t *testing.T) {
 	t.Helper()
-	ids := map[int]bool{}
+	ids := map[uint64]bool{}
 	for range c.n {
 		ids[<-c.ids] = true // sent first thing: never waits long
 	}
@@ -243,12 +233,12 @@ func (g *gate) open() { g.once.Do(func() { close(g.ch) }) }
 // running.
 func doneNow(t *testing.T, v *lazy.Value[*config]) bool {
 	t.Helper()
-	id, out := make(chan int, 1), make(chan bool, 1)
+	id, out := make(chan uint64, 1), make(chan bool, 1)
 	go func() {
-		id <- goid()
+		id <- harness.GoroutineID()
 		out <- v.Done()
 	}()
-	ids := map[int]bool{<-id: true}
+	ids := map[uint64]bool{<-id: true}
 	deadline := time.Now().Add(patience)
 	for {
 		select {

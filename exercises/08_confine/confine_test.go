@@ -210,20 +210,10 @@ func shareDocs(n int) []string {
 // solution does at once.
 const patience = 3 * time.Second
 
-// goid returns the calling goroutine's id, from the first line of its stack
-// ("goroutine 7 [running]:").
-func goid() int {
-	var buf [64]byte
-	n := runtime.Stack(buf[:], false)
-	fields := strings.Fields(string(buf[:n]))
-	id, _ := strconv.Atoi(fields[1])
-	return id
-}
-
 // stateOf returns the state of goroutine id as runtime.Stack shows it
 // ("chan receive", "sync.WaitGroup.Wait", "running", "runnable", ...), or ""
 // if there is no such goroutine.
-func stateOf(id int) string {
+func stateOf(id uint64) string {
 	buf := make([]byte, 1<<16)
 	for {
 		n := runtime.Stack(buf, true)
@@ -233,7 +223,7 @@ func stateOf(id int) string {
 		}
 		buf = make([]byte, 2*len(buf))
 	}
-	prefix := "goroutine " + strconv.Itoa(id) + " ["
+	prefix := "goroutine " + strconv.FormatUint(id, 10) + " ["
 	for _, g := range strings.Split(string(buf), "\n\n") {
 		if rest, ok := strings.CutPrefix(g, prefix); ok {
 			state, _, _ := strings.Cut(rest, "]")
@@ -273,11 +263,11 @@ func requireWorkersOverlap(t *testing.T, docs, workers int) {
 		<-gate
 		return strings.Fields(doc)
 	}
-	ids := make(chan int, 1)
+	ids := make(chan uint64, 1)
 	done := make(chan map[string]int, 1)
 	texts := shareDocs(docs)
 	go func() {
-		ids <- goid()
+		ids <- harness.GoroutineID()
 		done <- confine.WordCountFunc(texts, workers, split)
 	}()
 	caller := <-ids

@@ -28,87 +28,17 @@ import (
 // lets a bubble settle) and TestUnderStress (timers that fire while other
 // goroutines run, which a bubble never does).
 
-// step and patience drive eventually: it lets fake time pass in steps so
-// that a slow (polling) lock still gets its chance, and gives up after
-// patience. Only the tests about waking up insist on an instant wake-up.
+// step and patience drive harness.Eventually: it lets fake time pass in
+// steps so that a slow (polling) lock still gets its chance, and gives up
+// after patience. Only the tests about waking up insist on an instant wake-up.
 const (
 	step     = 10 * time.Millisecond
 	patience = 10 * time.Second
 )
 
-// outcome is what a lock method returned in a background goroutine.
-type outcome[R any] struct {
-	val     R
-	elapsed time.Duration // fake time from the call to its return
-}
-
-// call is a lock method running in its own goroutine.
-type call[R any] struct {
-	ch   chan outcome[R]
-	done bool
-	out  outcome[R]
-}
-
-// start runs f in a new goroutine. The result channel is buffered, so the
-// goroutine ends as soon as f returns.
-func start[R any](f func() R) *call[R] {
-	c := &call[R]{ch: make(chan outcome[R], 1)}
-	begin := time.Now()
-	go func() {
-		v := f()
-		c.ch <- outcome[R]{val: v, elapsed: time.Since(begin)}
-	}()
-	return c
-}
-
-// returned reports, without waiting, whether the call has returned. Only the
-// test goroutine calls it.
-func (c *call[R]) returned() bool {
-	if !c.done {
-		select {
-		case c.out = <-c.ch:
-			c.done = true
-		default:
-		}
-	}
-	return c.done
-}
-
-func countReturned[R any](calls []*call[R]) int {
-	n := 0
-	for _, c := range calls {
-		if c.returned() {
-			n++
-		}
-	}
-	return n
-}
-
-// eventually lets the bubble settle, then lets fake time pass in steps until
-// cond holds or patience runs out. It reports whether cond held.
-func eventually(cond func() bool) bool {
-	synctest.Wait()
-	for waited := time.Duration(0); !cond(); waited += step {
-		if waited >= patience {
-			return false
-		}
-		time.Sleep(step)
-		synctest.Wait()
-	}
-	return true
-}
-
-// requireWaiting fails if any of the calls has already returned.
-func requireWaiting[R any](t *testing.T, calls []*call[R], what string) {
-	t.Helper()
-	synctest.Wait()
-	for i, c := range calls {
-		if c.returned() {
-			require.Failf(t, what+" did not wait",
-				"%s: call #%d returned %v at once, but the lock is held: it must wait for a Release", what, i, c.out.val)
-		}
-	}
-}
+// lockHeld ends the message of harness.RequireWaiting: why a call should
+// have waited.
+const lockHeld = ", but the lock is held: it must wait for a Release"
 
 // The ways to take a lock, as functions that report whether they took it.
 func acquire(l *lock.Lock) bool { l.Acquire(); return true }
@@ -152,20 +82,10 @@ func bubble(t *testing.T, f func(t *testing.T, newLock func() *lock.Lock)) {
 // correct lock does at once.
 const realPatience = 2 * time.Second
 
-// goid returns the calling goroutine's id, from the first line of its stack
-// ("goroutine 7 [running]:").
-func goid() int {
-	var buf [64]byte
-	n := runtime.Stack(buf[:], false)
-	fields := strings.Fields(string(buf[:n]))
-	id, _ := strconv.Atoi(fields[1])
-	return id
-}
-
 // states returns the state of each goroutine of ids, as runtime.Stack shows
 // it ("chan send", "select", "sync.Cond.Wait", "sleep", "running",
 // "runnable", ...).
-func states(ids []int) map[int]string {
+func states(ids []uint64) map[uint64]string {
 	buf := make([]byte, 1<<16)
 	for {
 		n := runtime.Stack(buf, true)
@@ -175,15 +95,15 @@ func states(ids []int) map[int]string {
 		}
 		buf = make([]byte, 2*len(buf))
 	}
-	want := map[int]bool{}
+	want := map[uint64]bool{}
 	for _, id := range ids {
 		want[id] = true
 	}
-	out := map[int]string{}
+	out := map[uint64]string{}
 	for _, g := range strings.Split(string(buf), "\n\n") {
 		header, _, _ := strings.Cut(g, "\n")
 		idText, state, ok := strings.Cut(strings.TrimPrefix(header, "goroutine "), " [")
-		id, err := strconv.Atoi(idText)
+		id, err := strconv.ParseUint(idText, 10, 64)
 		if !ok || err != nil || !want[id] {
 			continue
 		}
@@ -232,13 +152,13 @@ func waitersBlock(sleepOK bool) (report, broken string) {
 		if !l.TryAcquire() {
 			return report, "TryAcquire on a free lock did not take it"
 		}
-		id := make(chan int, 1)
+		id := make(chan uint64, 1)
 		took := make(chan bool, 1)
 		go func() {
-			id <- goid()
+			id <- harness.GoroutineID()
 			took <- w.take(l)
 		}()
-		waiter := []int{<-id}
+		waiter := []uint64{<-id}
 		deadline := time.Now().Add(realPatience)
 		for streak := 0; streak < 5; runtime.Gosched() {
 			if len(took) > 0 {
@@ -364,25 +284,25 @@ func newGoroutines(before map[string]string) []string {
 // hanging) if that does not work at once.
 func mustHold(t *testing.T, l *lock.Lock, what string) {
 	t.Helper()
-	c := start(func() bool { return acquire(l) })
+	c := harness.Go(func() bool { return acquire(l) })
 	synctest.Wait()
-	require.Truef(t, c.returned(), "%s: Acquire on a free lock must return at once", what)
+	require.Truef(t, c.Returned(), "%s: Acquire on a free lock must return at once", what)
 }
 
 // releaseUnlocked calls Release on a lock that is not locked and checks
 // that it returns at once, with ErrNotLocked if checkErr.
 func releaseUnlocked(t *testing.T, l *lock.Lock, what string, checkErr bool) {
 	t.Helper()
-	rel := start(l.Release)
+	rel := harness.Go(l.Release)
 	synctest.Wait()
-	if !rel.returned() {
+	if !rel.Returned() {
 		l.TryAcquire() // whatever the Release waits for, let it finish
 		synctest.Wait()
 		require.Failf(t, "Release of an unlocked lock waited",
 			"%s: Release did not return; it must return ErrNotLocked at once, not wait for someone to Acquire", what)
 	}
 	if checkErr {
-		require.ErrorIsf(t, rel.out.val, lock.ErrNotLocked, "%s: Release of a lock that is not locked must return ErrNotLocked", what)
+		require.ErrorIsf(t, rel.Value, lock.ErrNotLocked, "%s: Release of a lock that is not locked must return ErrNotLocked", what)
 	}
 }
 
@@ -407,11 +327,11 @@ func TestStates(t *testing.T) {
 				l := newLock()
 				require.False(t, l.Locked(), "a new lock must be unlocked")
 				for round := range 3 {
-					c := start(func() bool { return w.take(l) })
+					c := harness.Go(func() bool { return w.take(l) })
 					synctest.Wait()
-					require.Truef(t, c.returned(), "round %d: %s on a free lock must return at once", round, w.name)
-					require.Truef(t, c.out.val, "round %d: %s on a free lock must take it", round, w.name)
-					require.Zerof(t, c.out.elapsed, "round %d: %s on a free lock must not wait", round, w.name)
+					require.Truef(t, c.Returned(), "round %d: %s on a free lock must return at once", round, w.name)
+					require.Truef(t, c.Value, "round %d: %s on a free lock must take it", round, w.name)
+					require.Zerof(t, c.Elapsed, "round %d: %s on a free lock must not wait", round, w.name)
 					require.Truef(t, l.Locked(), "round %d: after %s took the lock, Locked() must be true", round, w.name)
 					require.NoErrorf(t, l.Release(), "round %d: Release of the lock %s took", round, w.name)
 					require.Falsef(t, l.Locked(), "round %d: after Release, Locked() must be false", round, w.name)
@@ -424,10 +344,10 @@ func TestStates(t *testing.T) {
 			l := newLock()
 			mustHold(t, l, "the holder")
 			for i := range 3 {
-				c := start(l.TryAcquire)
+				c := harness.Go(l.TryAcquire)
 				synctest.Wait()
-				require.Truef(t, c.returned(), "TryAcquire #%d on a held lock must return at once, never wait", i)
-				require.Falsef(t, c.out.val, "TryAcquire #%d on a held lock must report false", i)
+				require.Truef(t, c.Returned(), "TryAcquire #%d on a held lock must return at once, never wait", i)
+				require.Falsef(t, c.Value, "TryAcquire #%d on a held lock must report false", i)
 				require.Truef(t, l.Locked(), "a failed TryAcquire must leave the lock locked")
 			}
 			require.NoError(t, l.Release(), "the holder's Release")
@@ -445,10 +365,10 @@ func TestStates(t *testing.T) {
 			require.False(t, l.Locked(), "after Release, Locked() must be false")
 
 			mustHold(t, l, "a goroutine, again")
-			rel := start(l.Release)
+			rel := harness.Go(l.Release)
 			synctest.Wait()
-			require.True(t, rel.returned(), "Release of a held lock must return at once")
-			require.NoError(t, rel.out.val, "Release from a goroutine that did not take the lock")
+			require.True(t, rel.Returned(), "Release of a held lock must return at once")
+			require.NoError(t, rel.Value, "Release from a goroutine that did not take the lock")
 			require.False(t, l.Locked(), "after Release, Locked() must be false")
 		})
 	})
@@ -484,10 +404,10 @@ func TestReleaseUnlocked(t *testing.T) {
 			require.False(t, l.TryAcquire(),
 				"after 3 Releases of an unlocked lock, the lock was taken once and then TryAcquire took it a second time: "+
 					"a Release of an unlocked lock must change nothing (no counter below zero, no extra token)")
-			waiter := start(func() bool { return acquire(l) })
-			requireWaiting(t, []*call[bool]{waiter}, "Acquire on a held lock (after Releases of the unlocked lock)")
+			waiter := harness.Go(func() bool { return acquire(l) })
+			harness.RequireWaiting(t, []*harness.Call[bool]{waiter}, "Acquire on a held lock (after Releases of the unlocked lock)", lockHeld)
 			require.NoError(t, l.Release(), "Release of the held lock")
-			require.True(t, eventually(waiter.returned), "the waiting Acquire must get the lock after Release")
+			require.True(t, harness.Eventually(waiter.Returned, step, patience), "the waiting Acquire must get the lock after Release")
 			require.NoError(t, l.Release(), "Release for the woken waiter")
 			releaseUnlocked(t, l, "Release once too often", true)
 		})
@@ -520,18 +440,18 @@ func TestAcquireWaitsForRelease(t *testing.T) {
 			bubble(t, func(t *testing.T, newLock func() *lock.Lock) {
 				l := newLock()
 				mustHold(t, l, "the holder")
-				c := start(func() bool { return k.take(l) })
-				requireWaiting(t, []*call[bool]{c}, k.name+" on a held lock")
+				c := harness.Go(func() bool { return k.take(l) })
+				harness.RequireWaiting(t, []*harness.Call[bool]{c}, k.name+" on a held lock", lockHeld)
 				time.Sleep(held)
-				requireWaiting(t, []*call[bool]{c}, fmt.Sprintf("%s on a lock held for %v", k.name, held))
+				harness.RequireWaiting(t, []*harness.Call[bool]{c}, fmt.Sprintf("%s on a lock held for %v", k.name, held), lockHeld)
 
 				require.NoError(t, l.Release(), "the holder's Release")
 				synctest.Wait() // no time passes: only the Release can have woken the waiter
-				require.True(t, c.returned(),
+				require.True(t, c.Returned(),
 					k.name+" was still asleep right after Release, with no time passing: Release must wake "+
 						"the waiter itself (a channel, or sync.Cond Signal); do not poll with time.Sleep")
-				require.True(t, c.out.val, k.name+" woken by Release must report that it took the lock")
-				require.Equal(t, held, c.out.elapsed, k.name+" must return at the moment of the Release")
+				require.True(t, c.Value, k.name+" woken by Release must report that it took the lock")
+				require.Equal(t, held, c.Elapsed, k.name+" must return at the moment of the Release")
 				require.False(t, l.TryAcquire(), "the woken waiter holds the lock now: TryAcquire must fail")
 				require.NoError(t, l.Release(), "Release for the woken waiter")
 			})
@@ -550,11 +470,11 @@ func TestAcquireTimeout(t *testing.T) {
 			bubble(t, func(t *testing.T, newLock func() *lock.Lock) {
 				l := newLock()
 				mustHold(t, l, "the holder")
-				c := start(func() bool { return l.AcquireTimeout(d) })
-				require.Truef(t, eventually(c.returned),
+				c := harness.Go(func() bool { return l.AcquireTimeout(d) })
+				require.Truef(t, harness.Eventually(c.Returned, step, patience),
 					"AcquireTimeout(%v) on a held lock was still waiting after %v: the timeout is ignored", d, patience)
-				require.Falsef(t, c.out.val, "AcquireTimeout(%v) on a lock held all along must report false", d)
-				require.Equalf(t, d, c.out.elapsed,
+				require.Falsef(t, c.Value, "AcquireTimeout(%v) on a lock held all along must report false", d)
+				require.Equalf(t, d, c.Elapsed,
 					"AcquireTimeout(%v) must give up exactly %v after the call, not earlier and not later", d, d)
 				require.False(t, l.TryAcquire(), "the holder still holds the lock: TryAcquire must fail")
 			})
@@ -565,20 +485,20 @@ func TestAcquireTimeout(t *testing.T) {
 			const d, after = 5 * time.Second, 2 * time.Second
 			l := newLock()
 			mustHold(t, l, "the holder")
-			c := start(func() bool { return l.AcquireTimeout(d) })
+			c := harness.Go(func() bool { return l.AcquireTimeout(d) })
 			time.Sleep(after)
-			requireWaiting(t, []*call[bool]{c}, "AcquireTimeout(5s) on a held lock, 2s in,")
+			harness.RequireWaiting(t, []*harness.Call[bool]{c}, "AcquireTimeout(5s) on a held lock, 2s in,", lockHeld)
 			require.NoError(t, l.Release(), "the holder's Release")
 			synctest.Wait()
-			if !c.returned() {
-				eventually(c.returned)
+			if !c.Returned() {
+				harness.Eventually(c.Returned, step, patience)
 				require.Failf(t, "AcquireTimeout did not return when the lock was released",
 					"the lock was released %v after AcquireTimeout(%v) began, with no time passing since, but the call "+
 						"was still asleep (it returned %v after %v): it must wait for the Release itself, "+
-						"not sleep out its timeout or poll", after, d, c.out.val, c.out.elapsed)
+						"not sleep out its timeout or poll", after, d, c.Value, c.Elapsed)
 			}
-			require.True(t, c.out.val, "AcquireTimeout woken by a Release before its timeout must report true")
-			require.Equal(t, after, c.out.elapsed, "AcquireTimeout must return at the moment of the Release")
+			require.True(t, c.Value, "AcquireTimeout woken by a Release before its timeout must report true")
+			require.Equal(t, after, c.Elapsed, "AcquireTimeout must return at the moment of the Release")
 			require.False(t, l.TryAcquire(), "AcquireTimeout reported true, so it holds the lock: TryAcquire must fail")
 			require.NoError(t, l.Release())
 		})
@@ -594,9 +514,9 @@ func TestAcquireTimeout(t *testing.T) {
 			for try := range 12 {
 				l := newLock()
 				mustHold(t, l, "the holder")
-				var other, timed *call[bool]
-				startOther := func() { other = start(func() bool { return acquire(l) }); synctest.Wait() }
-				startTimed := func() { timed = start(func() bool { return l.AcquireTimeout(d) }); synctest.Wait() }
+				var other, timed *harness.Call[bool]
+				startOther := func() { other = harness.Go(func() bool { return acquire(l) }); synctest.Wait() }
+				startTimed := func() { timed = harness.Go(func() bool { return l.AcquireTimeout(d) }); synctest.Wait() }
 				if try%2 == 0 {
 					startOther()
 					startTimed()
@@ -605,26 +525,26 @@ func TestAcquireTimeout(t *testing.T) {
 					startOther()
 				}
 				time.Sleep(after)
-				requireWaiting(t, []*call[bool]{other, timed}, "Acquire and AcquireTimeout(5s) on a held lock, 2s in,")
+				harness.RequireWaiting(t, []*harness.Call[bool]{other, timed}, "Acquire and AcquireTimeout(5s) on a held lock, 2s in,", lockHeld)
 				require.NoError(t, l.Release(), "the holder's Release")
 				synctest.Wait()
-				require.LessOrEqualf(t, countReturned([]*call[bool]{other, timed}), 1,
+				require.LessOrEqualf(t, harness.CountReturned([]*harness.Call[bool]{other, timed}), 1,
 					"try %d: one Release let both waiters in: two goroutines hold the lock", try)
-				if timed.returned() { // the AcquireTimeout won the Release
-					require.Truef(t, timed.out.val, "try %d: AcquireTimeout returned at the Release without the lock", try)
+				if timed.Returned() { // the AcquireTimeout won the Release
+					require.Truef(t, timed.Value, "try %d: AcquireTimeout returned at the Release without the lock", try)
 					require.NoError(t, l.Release(), "Release for the AcquireTimeout")
-					require.Truef(t, eventually(other.returned), "try %d: the Acquire did not get the lock after the second Release", try)
+					require.Truef(t, harness.Eventually(other.Returned, step, patience), "try %d: the Acquire did not get the lock after the second Release", try)
 					require.NoError(t, l.Release(), "Release for the Acquire")
 					continue
 				}
-				require.Truef(t, eventually(other.returned), "try %d: nobody got the lock at the holder's Release (lost wake-up)", try)
-				require.Truef(t, eventually(timed.returned),
+				require.Truef(t, harness.Eventually(other.Returned, step, patience), "try %d: nobody got the lock at the holder's Release (lost wake-up)", try)
+				require.Truef(t, harness.Eventually(timed.Returned, step, patience),
 					"try %d: AcquireTimeout(5s) was still waiting %v after its deadline", try, patience)
-				require.Falsef(t, timed.out.val, "try %d: AcquireTimeout must give up: the Acquire holds the lock", try)
-				require.Equalf(t, d, timed.out.elapsed,
+				require.Falsef(t, timed.Value, "try %d: AcquireTimeout must give up: the Acquire holds the lock", try)
+				require.Equalf(t, d, timed.Elapsed,
 					"try %d: AcquireTimeout(5s) gave up %v after the call, not 5s: it was woken at the Release after 2s, "+
 						"found the lock taken and went back to sleep with a new 5s timer. The deadline is fixed when "+
-						"the call begins (one timer, or time.Until(deadline) for each wait)", try, timed.out.elapsed)
+						"the call begins (one timer, or time.Until(deadline) for each wait)", try, timed.Elapsed)
 				require.NoError(t, l.Release(), "Release for the Acquire")
 			}
 		})
@@ -634,16 +554,16 @@ func TestAcquireTimeout(t *testing.T) {
 			l := newLock()
 			mustHold(t, l, "the holder")
 			for _, d := range []time.Duration{0, -time.Second} {
-				c := start(func() bool { return l.AcquireTimeout(d) })
+				c := harness.Go(func() bool { return l.AcquireTimeout(d) })
 				synctest.Wait()
-				require.Truef(t, c.returned(), "AcquireTimeout(%v) on a held lock must return at once, like TryAcquire", d)
-				require.Falsef(t, c.out.val, "AcquireTimeout(%v) on a held lock must report false", d)
+				require.Truef(t, c.Returned(), "AcquireTimeout(%v) on a held lock must return at once, like TryAcquire", d)
+				require.Falsef(t, c.Value, "AcquireTimeout(%v) on a held lock must report false", d)
 			}
 			require.NoError(t, l.Release())
-			c := start(func() bool { return l.AcquireTimeout(0) })
+			c := harness.Go(func() bool { return l.AcquireTimeout(0) })
 			synctest.Wait()
-			require.True(t, c.returned(), "AcquireTimeout(0) on a free lock must return at once")
-			require.True(t, c.out.val, "AcquireTimeout(0) on a free lock must take it, like TryAcquire")
+			require.True(t, c.Returned(), "AcquireTimeout(0) on a free lock must return at once")
+			require.True(t, c.Value, "AcquireTimeout(0) on a free lock must take it, like TryAcquire")
 			require.NoError(t, l.Release())
 		})
 	})
@@ -652,20 +572,20 @@ func TestAcquireTimeout(t *testing.T) {
 			const d = 5 * time.Second
 			l := newLock()
 			mustHold(t, l, "the holder")
-			other := start(func() bool { return acquire(l) })
-			requireWaiting(t, []*call[bool]{other}, "Acquire on a held lock")
-			c := start(func() bool { return l.AcquireTimeout(d) })
-			require.True(t, eventually(c.returned),
+			other := harness.Go(func() bool { return acquire(l) })
+			harness.RequireWaiting(t, []*harness.Call[bool]{other}, "Acquire on a held lock", lockHeld)
+			c := harness.Go(func() bool { return l.AcquireTimeout(d) })
+			require.True(t, harness.Eventually(c.Returned, step, patience),
 				"AcquireTimeout(5s) behind a waiting Acquire was still waiting after 10s: its timeout must wake "+
 					"that very call (waking some other waiter instead loses it)")
-			require.False(t, c.out.val, "AcquireTimeout on a lock held all along must report false")
-			require.Equal(t, d, c.out.elapsed, "AcquireTimeout(5s) must give up exactly 5s after the call")
+			require.False(t, c.Value, "AcquireTimeout on a lock held all along must report false")
+			require.Equal(t, d, c.Elapsed, "AcquireTimeout(5s) must give up exactly 5s after the call")
 			synctest.Wait()
-			require.False(t, other.returned(),
+			require.False(t, other.Returned(),
 				"the Acquire waiting alongside returned when AcquireTimeout gave up, but the holder never released "+
 					"the lock: a waiter that is woken must check again that the lock is free")
 			require.NoError(t, l.Release(), "the holder's Release")
-			require.True(t, eventually(other.returned), "the waiting Acquire must get the lock after Release")
+			require.True(t, harness.Eventually(other.Returned, step, patience), "the waiting Acquire must get the lock after Release")
 			require.NoError(t, l.Release())
 		})
 	})
@@ -684,13 +604,13 @@ func TestAcquireContext(t *testing.T) {
 			mustHold(t, l, "the holder")
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			c := start(func() error { return l.AcquireContext(ctx) })
+			c := harness.Go(func() error { return l.AcquireContext(ctx) })
 			time.Sleep(after)
-			requireWaiting(t, []*call[error]{c}, "AcquireContext on a held lock")
+			harness.RequireWaiting(t, []*harness.Call[error]{c}, "AcquireContext on a held lock", lockHeld)
 			cancel()
-			require.True(t, eventually(c.returned), "AcquireContext kept waiting after its context was cancelled")
-			require.ErrorIs(t, c.out.val, context.Canceled, "AcquireContext whose context was cancelled must return ctx.Err()")
-			require.Equal(t, after, c.out.elapsed, "AcquireContext must return at the moment its context is cancelled")
+			require.True(t, harness.Eventually(c.Returned, step, patience), "AcquireContext kept waiting after its context was cancelled")
+			require.ErrorIs(t, c.Value, context.Canceled, "AcquireContext whose context was cancelled must return ctx.Err()")
+			require.Equal(t, after, c.Elapsed, "AcquireContext must return at the moment its context is cancelled")
 			require.False(t, l.TryAcquire(), "the holder still holds the lock: TryAcquire must fail")
 		})
 	})
@@ -701,10 +621,10 @@ func TestAcquireContext(t *testing.T) {
 			mustHold(t, l, "the holder")
 			ctx, cancel := context.WithTimeout(context.Background(), d)
 			defer cancel()
-			c := start(func() error { return l.AcquireContext(ctx) })
-			require.True(t, eventually(c.returned), "AcquireContext kept waiting after its context's deadline")
-			require.ErrorIs(t, c.out.val, context.DeadlineExceeded, "AcquireContext past its deadline must return ctx.Err()")
-			require.Equal(t, d, c.out.elapsed, "AcquireContext must return at its context's deadline")
+			c := harness.Go(func() error { return l.AcquireContext(ctx) })
+			require.True(t, harness.Eventually(c.Returned, step, patience), "AcquireContext kept waiting after its context's deadline")
+			require.ErrorIs(t, c.Value, context.DeadlineExceeded, "AcquireContext past its deadline must return ctx.Err()")
+			require.Equal(t, d, c.Elapsed, "AcquireContext must return at its context's deadline")
 			require.False(t, l.TryAcquire(), "the holder still holds the lock: TryAcquire must fail")
 		})
 	})
@@ -714,13 +634,13 @@ func TestAcquireContext(t *testing.T) {
 			mustHold(t, l, "the holder")
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			c := start(func() error { return l.AcquireContext(ctx) })
+			c := harness.Go(func() error { return l.AcquireContext(ctx) })
 			time.Sleep(after)
-			requireWaiting(t, []*call[error]{c}, "AcquireContext on a held lock")
+			harness.RequireWaiting(t, []*harness.Call[error]{c}, "AcquireContext on a held lock", lockHeld)
 			require.NoError(t, l.Release(), "the holder's Release")
-			require.True(t, eventually(c.returned), "AcquireContext did not return after the lock was released")
-			require.NoError(t, c.out.val, "AcquireContext that got the lock must return nil")
-			require.Equal(t, after, c.out.elapsed, "AcquireContext must return at the moment of the Release")
+			require.True(t, harness.Eventually(c.Returned, step, patience), "AcquireContext did not return after the lock was released")
+			require.NoError(t, c.Value, "AcquireContext that got the lock must return nil")
+			require.Equal(t, after, c.Elapsed, "AcquireContext must return at the moment of the Release")
 			require.False(t, l.TryAcquire(), "AcquireContext returned nil, so it holds the lock: TryAcquire must fail")
 			require.NoError(t, l.Release())
 		})
@@ -733,17 +653,17 @@ func TestAcquireContext(t *testing.T) {
 			// select chooses at random between ready cases: repeat, so that
 			// an implementation that leaves it to chance is caught.
 			for try := range 50 {
-				c := start(func() error { return l.AcquireContext(ctx) })
+				c := harness.Go(func() error { return l.AcquireContext(ctx) })
 				synctest.Wait()
-				require.Truef(t, c.returned(), "try %d: AcquireContext with a cancelled context must return at once", try)
-				require.ErrorIsf(t, c.out.val, context.Canceled,
+				require.Truef(t, c.Returned(), "try %d: AcquireContext with a cancelled context must return at once", try)
+				require.ErrorIsf(t, c.Value, context.Canceled,
 					"try %d: AcquireContext with a context that is already cancelled must return ctx.Err(), even when the lock is free", try)
 			}
 			mustHold(t, l, "the lock after 50 AcquireContext calls with a cancelled context (none may have taken it)")
-			c := start(func() error { return l.AcquireContext(ctx) })
+			c := harness.Go(func() error { return l.AcquireContext(ctx) })
 			synctest.Wait()
-			require.True(t, c.returned(), "AcquireContext with a cancelled context on a held lock must return at once")
-			require.ErrorIs(t, c.out.val, context.Canceled, "AcquireContext with a cancelled context must return ctx.Err()")
+			require.True(t, c.Returned(), "AcquireContext with a cancelled context on a held lock must return at once")
+			require.ErrorIs(t, c.Value, context.Canceled, "AcquireContext with a cancelled context must return ctx.Err()")
 			require.NoError(t, l.Release())
 		})
 	})
@@ -761,42 +681,42 @@ func TestGiveUpLeavesNothingBehind(t *testing.T) {
 		giveUps func(t *testing.T, l *lock.Lock) // makes attempts that give up on the held lock l
 	}{
 		{"AcquireTimeout", func(t *testing.T, l *lock.Lock) {
-			calls := make([]*call[bool], attempts)
+			calls := make([]*harness.Call[bool], attempts)
 			for i := range calls {
-				calls[i] = start(func() bool { return l.AcquireTimeout(5 * time.Second) })
+				calls[i] = harness.Go(func() bool { return l.AcquireTimeout(5 * time.Second) })
 			}
-			require.True(t, eventually(func() bool { return countReturned(calls) == attempts }),
+			require.True(t, harness.Eventually(func() bool { return harness.CountReturned(calls) == attempts }, step, patience),
 				"AcquireTimeout(5s) on a held lock was still waiting after 10s")
 			for _, c := range calls {
-				require.False(t, c.out.val, "AcquireTimeout on a lock held all along must report false")
+				require.False(t, c.Value, "AcquireTimeout on a lock held all along must report false")
 			}
 		}},
 		{"AcquireContext, cancelled", func(t *testing.T, l *lock.Lock) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			calls := make([]*call[error], attempts)
+			calls := make([]*harness.Call[error], attempts)
 			for i := range calls {
-				calls[i] = start(func() error { return l.AcquireContext(ctx) })
+				calls[i] = harness.Go(func() error { return l.AcquireContext(ctx) })
 			}
-			requireWaiting(t, calls, "AcquireContext on a held lock")
+			harness.RequireWaiting(t, calls, "AcquireContext on a held lock", lockHeld)
 			cancel()
-			require.True(t, eventually(func() bool { return countReturned(calls) == attempts }),
+			require.True(t, harness.Eventually(func() bool { return harness.CountReturned(calls) == attempts }, step, patience),
 				"AcquireContext kept waiting after its context was cancelled")
 			for _, c := range calls {
-				require.ErrorIs(t, c.out.val, context.Canceled, "AcquireContext whose context was cancelled")
+				require.ErrorIs(t, c.Value, context.Canceled, "AcquireContext whose context was cancelled")
 			}
 		}},
 		{"AcquireContext, deadline", func(t *testing.T, l *lock.Lock) {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
-			calls := make([]*call[error], attempts)
+			calls := make([]*harness.Call[error], attempts)
 			for i := range calls {
-				calls[i] = start(func() error { return l.AcquireContext(ctx) })
+				calls[i] = harness.Go(func() error { return l.AcquireContext(ctx) })
 			}
-			require.True(t, eventually(func() bool { return countReturned(calls) == attempts }),
+			require.True(t, harness.Eventually(func() bool { return harness.CountReturned(calls) == attempts }, step, patience),
 				"AcquireContext kept waiting after its context's deadline")
 			for _, c := range calls {
-				require.ErrorIs(t, c.out.val, context.DeadlineExceeded, "AcquireContext past its deadline")
+				require.ErrorIs(t, c.Value, context.DeadlineExceeded, "AcquireContext past its deadline")
 			}
 		}},
 	}
@@ -817,10 +737,10 @@ func TestGiveUpLeavesNothingBehind(t *testing.T) {
 				}
 				require.False(t, l.TryAcquire(), "the holder still holds the lock: TryAcquire must fail")
 
-				next := start(func() bool { return acquire(l) })
-				requireWaiting(t, []*call[bool]{next}, "Acquire on a held lock")
+				next := harness.Go(func() bool { return acquire(l) })
+				harness.RequireWaiting(t, []*harness.Call[bool]{next}, "Acquire on a held lock", lockHeld)
 				require.NoError(t, l.Release(), "the holder's Release")
-				require.True(t, eventually(next.returned),
+				require.True(t, harness.Eventually(next.Returned, step, patience),
 					"after the holder's Release, the Acquire still waiting never got the lock: the lock went to an "+
 						"attempt that had already given up (remove a waiter that gives up from wherever Release looks for one)")
 				require.NoError(t, l.Release(), "Release for the woken Acquire")
@@ -841,30 +761,30 @@ func TestEachReleaseAdmitsOne(t *testing.T) {
 		for _, n := range []int{1, 2, 3, 5, 8} {
 			l := newLock()
 			mustHold(t, l, "the first holder")
-			waiters := make([]*call[bool], n)
+			waiters := make([]*harness.Call[bool], n)
 			for i := range waiters {
 				if i%2 == 0 {
-					waiters[i] = start(func() bool { return acquire(l) })
+					waiters[i] = harness.Go(func() bool { return acquire(l) })
 				} else {
-					waiters[i] = start(func() bool { return acquireCtx(context.Background(), l) })
+					waiters[i] = harness.Go(func() bool { return acquireCtx(context.Background(), l) })
 				}
 				synctest.Wait() // one at a time: they queue in a known order
 			}
-			requireWaiting(t, waiters, "Acquire on a held lock")
+			harness.RequireWaiting(t, waiters, "Acquire on a held lock", lockHeld)
 			for k := 1; k <= n; k++ {
 				require.NoErrorf(t, l.Release(), "%d waiters: Release #%d", n, k)
-				if !eventually(func() bool { return countReturned(waiters) >= k }) {
+				if !harness.Eventually(func() bool { return harness.CountReturned(waiters) >= k }, step, patience) {
 					require.Failf(t, "lost wake-up",
 						"%d goroutines were waiting; after Release #%d only %d of them had got the lock (Locked() is %v): "+
-							"every Release must let one waiting goroutine in", n, k, countReturned(waiters), l.Locked())
+							"every Release must let one waiting goroutine in", n, k, harness.CountReturned(waiters), l.Locked())
 				}
 				synctest.Wait()
-				require.Equalf(t, k, countReturned(waiters),
+				require.Equalf(t, k, harness.CountReturned(waiters),
 					"%d goroutines were waiting and %d Releases happened, but %d of them returned from Acquire: "+
-						"one Release let more than one in, so two goroutines hold the lock at once", n, k, countReturned(waiters))
+						"one Release let more than one in, so two goroutines hold the lock at once", n, k, harness.CountReturned(waiters))
 			}
 			for i, w := range waiters {
-				require.Truef(t, w.out.val, "waiter #%d returned without the lock", i)
+				require.Truef(t, w.Value, "waiter #%d returned without the lock", i)
 			}
 			require.NoError(t, l.Release(), "Release for the last waiter")
 			mustHold(t, l, "the lock after every waiter had it and released it")
@@ -944,16 +864,16 @@ func TestMutualExclusion(t *testing.T) {
 			for try := range 20 {
 				l := newLock()
 				mustHold(t, l, "the holder")
-				w := start(func() bool { return acquire(l) })
-				requireWaiting(t, []*call[bool]{w}, "Acquire on a held lock")
+				w := harness.Go(func() bool { return acquire(l) })
+				harness.RequireWaiting(t, []*harness.Call[bool]{w}, "Acquire on a held lock", lockHeld)
 				require.NoError(t, l.Release(), "the holder's Release")
 				took := l.TryAcquire() // right away: it may come before the waiter wakes
 				if !took {
-					require.Truef(t, eventually(w.returned),
+					require.Truef(t, harness.Eventually(w.Returned, step, patience),
 						"try %d: TryAcquire right after Release failed, so the waiter must have the lock, but it is still waiting", try)
 				}
 				synctest.Wait()
-				if took && w.returned() {
+				if took && w.Returned() {
 					require.Failf(t, "two holders",
 						"try %d: a goroutine waited in Acquire; the lock was released and at once taken by TryAcquire, "+
 							"and then the waiter woke up and took it too. A woken waiter must check again that the lock "+
@@ -961,7 +881,7 @@ func TestMutualExclusion(t *testing.T) {
 				}
 				if took {
 					require.NoError(t, l.Release(), "Release of the lock TryAcquire took")
-					require.Truef(t, eventually(w.returned), "try %d: the waiter did not get the lock after the second Release", try)
+					require.Truef(t, harness.Eventually(w.Returned, step, patience), "try %d: the waiter did not get the lock after the second Release", try)
 				}
 				require.NoError(t, l.Release(), "Release for the waiter")
 			}

@@ -31,7 +31,7 @@ import (
 // call is a function running in its own goroutine.
 type call struct {
 	name string
-	id   string // the goroutine's number in stack dumps
+	id   uint64 // the goroutine's number in stack dumps
 	done chan struct{}
 }
 
@@ -40,10 +40,10 @@ type call struct {
 func start(t *testing.T, name string, f func()) *call {
 	t.Helper()
 	c := &call{name: name, done: make(chan struct{})}
-	ids := make(chan string, 1)
+	ids := make(chan uint64, 1)
 	go func() {
 		defer close(c.done)
-		ids <- goroutineID()
+		ids <- harness.GoroutineID()
 		f()
 	}()
 	c.id = <-ids
@@ -55,14 +55,6 @@ func start(t *testing.T, name string, f func()) *call {
 		}
 	})
 	return c
-}
-
-// goroutineID returns the number of the calling goroutine, read from the
-// first line of its stack dump: "goroutine 42 [running]:".
-func goroutineID() string {
-	buf := make([]byte, 64)
-	buf = buf[:runtime.Stack(buf, false)]
-	return strings.Fields(string(buf))[1]
 }
 
 // asleep are the states of a goroutine that waits for something (a lock, a
@@ -84,7 +76,7 @@ func (c *call) state() string {
 		}
 		buf = make([]byte, 2*len(buf))
 	}
-	header := "goroutine " + c.id + " ["
+	header := fmt.Sprintf("goroutine %d [", c.id)
 	for _, g := range strings.Split(string(buf), "\n\n") {
 		if rest, ok := strings.CutPrefix(g, header); ok {
 			st, _, _ := strings.Cut(rest, "]")
@@ -95,14 +87,8 @@ func (c *call) state() string {
 	return ""
 }
 
-func (c *call) returned() bool {
-	select {
-	case <-c.done:
-		return true
-	default:
-		return false
-	}
-}
+// returned reports, without waiting, whether c has returned.
+func (c *call) returned() bool { return harness.Closed(c.done) }
 
 // returnsOrSleeps waits until c has returned (true) or is asleep, waiting
 // for a lock (false). To be sure c is really stuck and not passing through,

@@ -53,16 +53,6 @@ func (f *firstProblem) get() string {
 	return ""
 }
 
-// isClosed reports whether ch is closed, without waiting.
-func isClosed(ch chan struct{}) bool {
-	select {
-	case <-ch:
-		return true
-	default:
-		return false
-	}
-}
-
 // TestEatCallsEatWithBothForks lets every philosopher eat, one after
 // another, twice round the table: each Eat must call eat exactly once, with
 // the philosopher's left and right fork, and put both forks down again
@@ -150,11 +140,11 @@ func TestEatWaitsForBusyForks(t *testing.T) {
 	var culprit *neighbour
 	problem := ""
 	for _, nb := range neighbours {
-		if isClosed(nb.ate) {
+		if harness.Closed(nb.ate) {
 			culprit, problem = nb, "called eat"
 			break
 		}
-		if culprit == nil && isClosed(nb.done) {
+		if culprit == nil && harness.Closed(nb.done) {
 			culprit, problem = nb, "returned without eating"
 		}
 	}
@@ -312,7 +302,7 @@ func TestDineNeverDeadlocks(t *testing.T) {
 // waits until the test closes gate (or returns at once if gate is nil).
 type diner struct {
 	p         int
-	id        string        // the goroutine's number in stack dumps
+	id        uint64        // the goroutine's number in stack dumps
 	ate, done chan struct{} // closed when eat was called, when Eat returned
 	gate      chan struct{}
 	meals     []meal // written by eat, read after done
@@ -354,10 +344,10 @@ func (pt *party) seat(p int, blocking bool) *diner {
 	if blocking {
 		d.gate = make(chan struct{})
 	}
-	ids := make(chan string, 1)
+	ids := make(chan uint64, 1)
 	go func() {
 		defer close(d.done)
-		ids <- goroutineID()
+		ids <- harness.GoroutineID()
 		tbl.Eat(p, func(left, right int) {
 			d.meals = append(d.meals, meal{left, right})
 			d.ateOnce.Do(func() { close(d.ate) })
@@ -376,14 +366,6 @@ func (d *diner) open() {
 	if d.gate != nil {
 		d.gateOnce.Do(func() { close(d.gate) })
 	}
-}
-
-// goroutineID returns the number of the calling goroutine, read from the
-// first line of its stack dump: "goroutine 42 [running]:".
-func goroutineID() string {
-	buf := make([]byte, 64)
-	buf = buf[:runtime.Stack(buf, false)]
-	return strings.Fields(string(buf))[1]
 }
 
 // asleep are the states, in a stack dump, of a goroutine that waits for
@@ -406,7 +388,7 @@ func (d *diner) asleepNow() bool {
 		}
 		buf = make([]byte, 2*len(buf))
 	}
-	header := "goroutine " + d.id + " ["
+	header := fmt.Sprintf("goroutine %d [", d.id)
 	for _, g := range strings.Split(string(buf), "\n\n") {
 		if rest, ok := strings.CutPrefix(g, header); ok {
 			for _, s := range asleep {
@@ -428,10 +410,10 @@ func waitsAsleep(t *testing.T, d *diner, busy string) {
 	t.Helper()
 	deadline := time.Now().Add(2 * time.Second)
 	for seen := 0; seen < 5; {
-		if isClosed(d.ate) {
+		if harness.Closed(d.ate) {
 			require.FailNowf(t, "ate with a busy fork", "Eat(%d, eat) called eat while %s: it must wait for the fork", d.p, busy)
 		}
-		if isClosed(d.done) {
+		if harness.Closed(d.done) {
 			require.FailNowf(t, "gave up", "Eat(%d, eat) returned without eating while %s: it must wait for the fork, then eat", d.p, busy)
 		}
 		if d.asleepNow() {
@@ -454,10 +436,10 @@ func eatsSoon(t *testing.T, d *diner, why string) {
 	deadline := time.Now().Add(5 * time.Second)
 	var asleepSince time.Time
 	for {
-		if isClosed(d.ate) {
+		if harness.Closed(d.ate) {
 			return
 		}
-		if isClosed(d.done) && !isClosed(d.ate) {
+		if harness.Closed(d.done) && !harness.Closed(d.ate) {
 			require.FailNowf(t, "gave up", "Eat(%d, eat) returned without eating although %s", d.p, why)
 		}
 		now := time.Now()
@@ -498,7 +480,7 @@ func TestNonNeighboursEatTogether(t *testing.T) {
 	select {
 	case <-zero.ate:
 	case <-zero.done:
-		if !isClosed(zero.ate) {
+		if !harness.Closed(zero.ate) {
 			require.FailNow(t, "Eat(0, eat) returned without calling eat: at a table where nobody eats, it must eat at once")
 		}
 	case <-time.After(5 * time.Second):
@@ -527,7 +509,7 @@ func TestNonNeighboursEatTogether(t *testing.T) {
 
 	four := pt.seat(4, false)
 	waitsAsleep(t, four, "philosopher 0 was eating with fork 0")
-	require.Falsef(t, isClosed(one.ate), "Eat(1, eat) called eat while philosopher 0 was still eating with fork 1")
+	require.Falsef(t, harness.Closed(one.ate), "Eat(1, eat) called eat while philosopher 0 was still eating with fork 1")
 
 	zero.open()
 	for _, d := range []*diner{zero, one, two, three, four} {
@@ -575,7 +557,7 @@ func TestDineWaitsForEveryMeal(t *testing.T) {
 		}
 		time.Sleep(time.Hour) // fake time: only passes once every goroutine of the bubble is blocked
 		synctest.Wait()
-		returned := isClosed(dineDone)
+		returned := harness.Closed(dineDone)
 		close(gate)
 		<-dineDone
 		require.Falsef(t, returned,

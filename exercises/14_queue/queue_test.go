@@ -26,43 +26,34 @@ import (
 // of the bubble is blocked, which is how a test knows that a Get "is
 // waiting" or "has been woken and finished".
 
-// step and patience drive eventually: it lets fake time pass in steps so
-// that a slow (polling) queue still gets its chance, and gives up after
-// patience. Only the test about busy-waiting insists on an instant wake-up.
+// step and patience drive harness.Eventually: it lets fake time pass in
+// steps so that a slow (polling) queue still gets its chance, and gives up
+// after patience. Only the test about busy-waiting insists on an instant
+// wake-up.
 const (
 	step     = 10 * time.Millisecond
 	patience = 10 * time.Second
 )
 
-// outcome is what a queue method returned in a background goroutine.
-type outcome[R any] struct {
-	val     R
-	err     error
-	elapsed time.Duration // fake time from the call to its return
+// result is what a queue method returned.
+type result[R any] struct {
+	val R
+	err error
 }
 
-// call is a queue method running in its own goroutine.
-type call[R any] struct {
-	ch   chan outcome[R]
-	done bool
-	out  outcome[R]
-}
+// String shows the two return values, as in the messages of
+// harness.RequireWaiting.
+func (r result[R]) String() string { return fmt.Sprintf("(%v, %v)", r.val, r.err) }
 
-// inFlight counts the calls made with start that have not returned yet.
-var inFlight atomic.Int64
+// call is a queue method running in a goroutine of its own.
+type call[R any] = harness.Call[result[R]]
 
-// start runs f in a new goroutine. The result channel is buffered, so the
-// goroutine ends as soon as f returns.
+// start runs f in a new goroutine (harness.Go).
 func start[R any](f func() (R, error)) *call[R] {
-	c := &call[R]{ch: make(chan outcome[R], 1)}
-	begin := time.Now()
-	inFlight.Add(1)
-	go func() {
-		defer inFlight.Add(-1)
+	return harness.Go(func() result[R] {
 		v, err := f()
-		c.ch <- outcome[R]{val: v, err: err, elapsed: time.Since(begin)}
-	}()
-	return c
+		return result[R]{val: v, err: err}
+	})
 }
 
 // startErr is start for methods that return only an error.
@@ -82,58 +73,13 @@ func startJoin(q *queue.Queue[int]) *call[struct{}] {
 func release(t *testing.T, q interface{ Close() }) {
 	t.Cleanup(func() {
 		q.Close()
-		eventually(func() bool { return inFlight.Load() == 0 })
+		harness.Eventually(func() bool { return harness.Running() == 0 }, step, patience)
 	})
 }
 
-// returned reports, without waiting, whether the call has returned. Only the
-// test goroutine calls it.
-func (c *call[R]) returned() bool {
-	if !c.done {
-		select {
-		case c.out = <-c.ch:
-			c.done = true
-		default:
-		}
-	}
-	return c.done
-}
-
-func countReturned[R any](calls []*call[R]) int {
-	n := 0
-	for _, c := range calls {
-		if c.returned() {
-			n++
-		}
-	}
-	return n
-}
-
-// eventually lets the bubble settle, then lets fake time pass in steps until
-// cond holds or patience runs out. It reports whether cond held.
-func eventually(cond func() bool) bool {
-	synctest.Wait()
-	for waited := time.Duration(0); !cond(); waited += step {
-		if waited >= patience {
-			return false
-		}
-		time.Sleep(step)
-		synctest.Wait()
-	}
-	return true
-}
-
-// requireWaiting fails if any of the calls has already returned.
-func requireWaiting[R any](t *testing.T, calls []*call[R], what string) {
-	t.Helper()
-	synctest.Wait()
-	for i, c := range calls {
-		if c.returned() {
-			require.Failf(t, what+" did not wait",
-				"call #%d returned (%v, %v) at once; it must block", i, c.out.val, c.out.err)
-		}
-	}
-}
+// mustBlock ends the message of harness.RequireWaiting: why a call should
+// have waited.
+const mustBlock = "; it must block"
 
 // TestFIFOOrder: items come out in the order they went in, for bounded and
 // unbounded queues and any element type, including after the front of the
@@ -281,18 +227,18 @@ func TestBlockingWakesImmediately(t *testing.T) {
 			q := queue.New[int](2)
 			release(t, q)
 			get := start(q.Get)
-			requireWaiting(t, []*call[int]{get}, "Get on an empty queue")
+			harness.RequireWaiting(t, []*call[int]{get}, "Get on an empty queue", mustBlock)
 			time.Sleep(idle)
-			requireWaiting(t, []*call[int]{get}, fmt.Sprintf("Get on an empty queue, after %v,", idle))
+			harness.RequireWaiting(t, []*call[int]{get}, fmt.Sprintf("Get on an empty queue, after %v,", idle), mustBlock)
 
 			require.NoError(t, q.Put(42))
 			synctest.Wait() // no time passes: only the Put can have woken the Get
-			require.True(t, get.returned(),
+			require.True(t, get.Returned(),
 				"Get was still asleep right after Put, with no time passing: the Put must wake the waiting Get "+
 					"itself (sync.Cond Signal, or a channel); do not poll with time.Sleep")
-			require.NoError(t, get.out.err, "Get woken by a Put")
-			require.Equal(t, 42, get.out.val, "Get must return the item that was put")
-			require.Equal(t, idle, get.out.elapsed, "Get must return at the moment of the Put")
+			require.NoError(t, get.Value.err, "Get woken by a Put")
+			require.Equal(t, 42, get.Value.val, "Get must return the item that was put")
+			require.Equal(t, idle, get.Elapsed, "Get must return at the moment of the Put")
 		})
 	})
 	t.Run("Put waits for Get", func(t *testing.T) {
@@ -301,20 +247,20 @@ func TestBlockingWakesImmediately(t *testing.T) {
 			release(t, q)
 			require.NoError(t, q.Put(1))
 			put := startErr(func() error { return q.Put(2) })
-			requireWaiting(t, []*call[struct{}]{put}, "Put on a full queue")
+			harness.RequireWaiting(t, []*call[struct{}]{put}, "Put on a full queue", mustBlock)
 			time.Sleep(idle)
-			requireWaiting(t, []*call[struct{}]{put}, fmt.Sprintf("Put on a full queue, after %v,", idle))
+			harness.RequireWaiting(t, []*call[struct{}]{put}, fmt.Sprintf("Put on a full queue, after %v,", idle), mustBlock)
 			require.Equal(t, 1, q.Len(), "a waiting Put must not add its item yet")
 
 			got, err := q.Get()
 			require.NoError(t, err)
 			require.Equal(t, 1, got)
 			synctest.Wait()
-			require.True(t, put.returned(),
+			require.True(t, put.Returned(),
 				"Put was still asleep right after Get made room, with no time passing: the Get must wake the "+
 					"waiting Put itself; do not poll with time.Sleep")
-			require.NoError(t, put.out.err, "Put woken by a Get")
-			require.Equal(t, idle, put.out.elapsed, "Put must return at the moment of the Get")
+			require.NoError(t, put.Value.err, "Put woken by a Get")
+			require.Equal(t, idle, put.Elapsed, "Put must return at the moment of the Get")
 			got, err = q.TryGet()
 			require.NoError(t, err, "the woken Put must have added its item")
 			require.Equal(t, 2, got)
@@ -336,46 +282,46 @@ func TestTimeouts(t *testing.T) {
 	}{
 		{"GetTimeout on an empty queue gives up after exactly d", func(t *testing.T, q *queue.Queue[int]) {
 			get := start(func() (int, error) { return q.GetTimeout(d) })
-			require.True(t, eventually(get.returned), "GetTimeout(5s) on an empty queue was still waiting after 10s: the timeout is ignored")
-			require.ErrorIs(t, get.out.err, queue.ErrEmpty, "GetTimeout that runs out of time must return ErrEmpty")
-			require.Zero(t, get.out.val, "GetTimeout must return the zero value with ErrEmpty")
-			require.Equal(t, d, get.out.elapsed, "GetTimeout(5s) must give up exactly 5s after the call, not earlier and not later")
+			require.True(t, harness.Eventually(get.Returned, step, patience), "GetTimeout(5s) on an empty queue was still waiting after 10s: the timeout is ignored")
+			require.ErrorIs(t, get.Value.err, queue.ErrEmpty, "GetTimeout that runs out of time must return ErrEmpty")
+			require.Zero(t, get.Value.val, "GetTimeout must return the zero value with ErrEmpty")
+			require.Equal(t, d, get.Elapsed, "GetTimeout(5s) must give up exactly 5s after the call, not earlier and not later")
 		}},
 		{"GetTimeout returns as soon as an item arrives", func(t *testing.T, q *queue.Queue[int]) {
 			get := start(func() (int, error) { return q.GetTimeout(d) })
 			time.Sleep(soon)
-			requireWaiting(t, []*call[int]{get}, "GetTimeout(5s) on an empty queue, 2s in,")
+			harness.RequireWaiting(t, []*call[int]{get}, "GetTimeout(5s) on an empty queue, 2s in,", mustBlock)
 			require.NoError(t, q.Put(7))
 			synctest.Wait() // no time passes: only the Put can wake the GetTimeout
-			require.True(t, get.returned(), "GetTimeout was still asleep right after a Put, with no time passing: "+
+			require.True(t, get.Returned(), "GetTimeout was still asleep right after a Put, with no time passing: "+
 				"the Put must wake it (do not poll with time.Sleep until the deadline)")
-			require.NoError(t, get.out.err, "an item arrived before the timeout")
-			require.Equal(t, 7, get.out.val)
-			require.Equal(t, soon, get.out.elapsed,
+			require.NoError(t, get.Value.err, "an item arrived before the timeout")
+			require.Equal(t, 7, get.Value.val)
+			require.Equal(t, soon, get.Elapsed,
 				"GetTimeout must return at the moment the item arrives (after 2s), not later")
 		}},
 		{"GetTimeout on a non-empty queue does not wait", func(t *testing.T, q *queue.Queue[int]) {
 			require.NoError(t, q.Put(3))
 			get := start(func() (int, error) { return q.GetTimeout(d) })
-			require.True(t, eventually(get.returned), "GetTimeout on a non-empty queue did not return")
-			require.NoError(t, get.out.err)
-			require.Equal(t, 3, get.out.val)
-			require.Zero(t, get.out.elapsed, "GetTimeout on a non-empty queue must return at once")
+			require.True(t, harness.Eventually(get.Returned, step, patience), "GetTimeout on a non-empty queue did not return")
+			require.NoError(t, get.Value.err)
+			require.Equal(t, 3, get.Value.val)
+			require.Zero(t, get.Elapsed, "GetTimeout on a non-empty queue must return at once")
 		}},
 		{"GetTimeout with d <= 0 does not wait", func(t *testing.T, q *queue.Queue[int]) {
 			for _, dd := range []time.Duration{0, -time.Second} {
 				get := start(func() (int, error) { return q.GetTimeout(dd) })
-				require.Truef(t, eventually(get.returned), "GetTimeout(%v) did not return", dd)
-				require.ErrorIsf(t, get.out.err, queue.ErrEmpty, "GetTimeout(%v) on an empty queue", dd)
-				require.Zerof(t, get.out.elapsed, "GetTimeout(%v) must not wait at all", dd)
+				require.Truef(t, harness.Eventually(get.Returned, step, patience), "GetTimeout(%v) did not return", dd)
+				require.ErrorIsf(t, get.Value.err, queue.ErrEmpty, "GetTimeout(%v) on an empty queue", dd)
+				require.Zerof(t, get.Elapsed, "GetTimeout(%v) must not wait at all", dd)
 			}
 		}},
 		{"PutTimeout on a full queue gives up after exactly d and adds nothing", func(t *testing.T, q *queue.Queue[int]) {
 			require.NoError(t, q.Put(1))
 			put := startErr(func() error { return q.PutTimeout(2, d) })
-			require.True(t, eventually(put.returned), "PutTimeout(5s) on a full queue was still waiting after 10s: the timeout is ignored")
-			require.ErrorIs(t, put.out.err, queue.ErrFull, "PutTimeout that runs out of time must return ErrFull")
-			require.Equal(t, d, put.out.elapsed, "PutTimeout(5s) must give up exactly 5s after the call, not earlier and not later")
+			require.True(t, harness.Eventually(put.Returned, step, patience), "PutTimeout(5s) on a full queue was still waiting after 10s: the timeout is ignored")
+			require.ErrorIs(t, put.Value.err, queue.ErrFull, "PutTimeout that runs out of time must return ErrFull")
+			require.Equal(t, d, put.Elapsed, "PutTimeout(5s) must give up exactly 5s after the call, not earlier and not later")
 			require.Equal(t, 1, q.Len(), "a PutTimeout that gave up must not add its item")
 			got, err := q.TryGet()
 			require.NoError(t, err)
@@ -387,15 +333,15 @@ func TestTimeouts(t *testing.T) {
 			require.NoError(t, q.Put(1))
 			put := startErr(func() error { return q.PutTimeout(2, d) })
 			time.Sleep(soon)
-			requireWaiting(t, []*call[struct{}]{put}, "PutTimeout(5s) on a full queue, 2s in,")
+			harness.RequireWaiting(t, []*call[struct{}]{put}, "PutTimeout(5s) on a full queue, 2s in,", mustBlock)
 			got, err := q.Get()
 			require.NoError(t, err)
 			require.Equal(t, 1, got)
 			synctest.Wait() // no time passes: only the Get can wake the PutTimeout
-			require.True(t, put.returned(), "PutTimeout was still asleep right after a Get made room, with no time passing: "+
+			require.True(t, put.Returned(), "PutTimeout was still asleep right after a Get made room, with no time passing: "+
 				"the Get must wake it (do not poll with time.Sleep until the deadline)")
-			require.NoError(t, put.out.err, "room was made before the timeout")
-			require.Equal(t, soon, put.out.elapsed,
+			require.NoError(t, put.Value.err, "room was made before the timeout")
+			require.Equal(t, soon, put.Elapsed,
 				"PutTimeout must return at the moment there is room (after 2s), not later")
 			got, err = q.TryGet()
 			require.NoError(t, err)
@@ -404,24 +350,24 @@ func TestTimeouts(t *testing.T) {
 		{"each waiter keeps its own deadline", func(t *testing.T, q *queue.Queue[int]) {
 			short := start(func() (int, error) { return q.GetTimeout(3 * time.Second) })
 			long := start(func() (int, error) { return q.GetTimeout(7 * time.Second) })
-			require.True(t, eventually(func() bool { return short.returned() && long.returned() }),
+			require.True(t, harness.Eventually(func() bool { return short.Returned() && long.Returned() }, step, patience),
 				"GetTimeout(3s) and GetTimeout(7s) were still waiting after 10s")
-			require.ErrorIs(t, short.out.err, queue.ErrEmpty)
-			require.ErrorIs(t, long.out.err, queue.ErrEmpty)
-			require.Equal(t, 3*time.Second, short.out.elapsed, "GetTimeout(3s) next to a GetTimeout(7s)")
-			require.Equal(t, 7*time.Second, long.out.elapsed, "GetTimeout(7s) next to a GetTimeout(3s)")
+			require.ErrorIs(t, short.Value.err, queue.ErrEmpty)
+			require.ErrorIs(t, long.Value.err, queue.ErrEmpty)
+			require.Equal(t, 3*time.Second, short.Elapsed, "GetTimeout(3s) next to a GetTimeout(7s)")
+			require.Equal(t, 7*time.Second, long.Elapsed, "GetTimeout(7s) next to a GetTimeout(3s)")
 		}},
 		{"each waiter keeps its own deadline, the longer one waiting first", func(t *testing.T, q *queue.Queue[int]) {
 			long := start(func() (int, error) { return q.GetTimeout(7 * time.Second) })
 			synctest.Wait() // long is the first to wait
 			short := start(func() (int, error) { return q.GetTimeout(3 * time.Second) })
-			require.True(t, eventually(func() bool { return short.returned() && long.returned() }),
+			require.True(t, harness.Eventually(func() bool { return short.Returned() && long.Returned() }, step, patience),
 				"GetTimeout(7s) and then GetTimeout(3s) were still waiting after 10s: when a timeout ends, the waiter it "+
 					"belongs to must wake (Broadcast, or a wake-up of its own), not whichever waiter Signal picks")
-			require.ErrorIs(t, short.out.err, queue.ErrEmpty)
-			require.ErrorIs(t, long.out.err, queue.ErrEmpty)
-			require.Equal(t, 3*time.Second, short.out.elapsed, "GetTimeout(3s) that started waiting after a GetTimeout(7s)")
-			require.Equal(t, 7*time.Second, long.out.elapsed,
+			require.ErrorIs(t, short.Value.err, queue.ErrEmpty)
+			require.ErrorIs(t, long.Value.err, queue.ErrEmpty)
+			require.Equal(t, 3*time.Second, short.Elapsed, "GetTimeout(3s) that started waiting after a GetTimeout(7s)")
+			require.Equal(t, 7*time.Second, long.Elapsed,
 				"GetTimeout(7s) next to a GetTimeout(3s): it was woken when the 3s ran out and must keep its own deadline, "+
 					"not start a new 7s wait after every wake-up")
 		}},
@@ -432,35 +378,35 @@ func TestTimeouts(t *testing.T) {
 			synctest.Wait()
 			time.Sleep(3 * time.Second)
 			synctest.Wait()
-			require.True(t, timed.returned(), "GetTimeout(3s) was still waiting 3s after the call, next to a plain Get: "+
+			require.True(t, timed.Returned(), "GetTimeout(3s) was still waiting 3s after the call, next to a plain Get: "+
 				"when its timeout ends it must wake itself (Broadcast, or a wake-up of its own), not whichever waiter Signal picks")
-			require.ErrorIs(t, timed.out.err, queue.ErrEmpty)
-			require.Equal(t, 3*time.Second, timed.out.elapsed, "GetTimeout(3s) next to a plain Get")
-			require.False(t, forever.returned(), "a plain Get on an empty queue returned when another Get's timeout ended")
+			require.ErrorIs(t, timed.Value.err, queue.ErrEmpty)
+			require.Equal(t, 3*time.Second, timed.Elapsed, "GetTimeout(3s) next to a plain Get")
+			require.False(t, forever.Returned(), "a plain Get on an empty queue returned when another Get's timeout ended")
 			require.NoError(t, q.Put(5))
-			require.True(t, eventually(forever.returned), "the plain Get did not return after a Put")
-			require.Equal(t, 5, forever.out.val)
+			require.True(t, harness.Eventually(forever.Returned, step, patience), "the plain Get did not return after a Put")
+			require.Equal(t, 5, forever.Value.val)
 		}},
 		{"GetContext stops at the context's deadline", func(t *testing.T, q *queue.Queue[int]) {
 			ctx, cancel := context.WithTimeout(context.Background(), 4*time.Second)
 			defer cancel()
 			get := start(func() (int, error) { return q.GetContext(ctx) })
-			require.True(t, eventually(get.returned), "GetContext was still waiting 10s after its context's 4s deadline")
-			require.ErrorIs(t, get.out.err, context.DeadlineExceeded, "GetContext must return ctx.Err()")
-			require.Equal(t, 4*time.Second, get.out.elapsed, "GetContext must stop exactly at the context's deadline")
+			require.True(t, harness.Eventually(get.Returned, step, patience), "GetContext was still waiting 10s after its context's 4s deadline")
+			require.ErrorIs(t, get.Value.err, context.DeadlineExceeded, "GetContext must return ctx.Err()")
+			require.Equal(t, 4*time.Second, get.Elapsed, "GetContext must stop exactly at the context's deadline")
 		}},
 		{"GetContext stops when the context is cancelled", func(t *testing.T, q *queue.Queue[int]) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			get := start(func() (int, error) { return q.GetContext(ctx) })
 			time.Sleep(soon)
-			requireWaiting(t, []*call[int]{get}, "GetContext on an empty queue")
+			harness.RequireWaiting(t, []*call[int]{get}, "GetContext on an empty queue", mustBlock)
 			cancel()
 			synctest.Wait() // no time passes: only the cancel can wake the GetContext
-			require.True(t, get.returned(), "GetContext was still asleep right after its context was cancelled, with no time passing: "+
+			require.True(t, get.Returned(), "GetContext was still asleep right after its context was cancelled, with no time passing: "+
 				"the cancel must wake it (context.AfterFunc, or select on ctx.Done()), do not poll")
-			require.ErrorIs(t, get.out.err, context.Canceled, "GetContext must return ctx.Err()")
-			require.Equal(t, soon, get.out.elapsed, "GetContext must stop at the moment its context is cancelled")
+			require.ErrorIs(t, get.Value.err, context.Canceled, "GetContext must return ctx.Err()")
+			require.Equal(t, soon, get.Elapsed, "GetContext must stop at the moment its context is cancelled")
 			require.NoError(t, q.Put(8))
 			synctest.Wait()
 			got, err := q.TryGet()
@@ -474,9 +420,9 @@ func TestTimeouts(t *testing.T) {
 			get := start(func() (int, error) { return q.GetContext(ctx) })
 			time.Sleep(soon)
 			require.NoError(t, q.Put(9))
-			require.True(t, eventually(get.returned), "GetContext did not return after an item arrived")
-			require.NoError(t, get.out.err)
-			require.Equal(t, 9, get.out.val)
+			require.True(t, harness.Eventually(get.Returned, step, patience), "GetContext did not return after an item arrived")
+			require.NoError(t, get.Value.err)
+			require.Equal(t, 9, get.Value.val)
 		}},
 		{"PutContext stops when the context is cancelled and adds nothing", func(t *testing.T, q *queue.Queue[int]) {
 			require.NoError(t, q.Put(1))
@@ -484,13 +430,13 @@ func TestTimeouts(t *testing.T) {
 			defer cancel()
 			put := startErr(func() error { return q.PutContext(ctx, 2) })
 			time.Sleep(soon)
-			requireWaiting(t, []*call[struct{}]{put}, "PutContext on a full queue")
+			harness.RequireWaiting(t, []*call[struct{}]{put}, "PutContext on a full queue", mustBlock)
 			cancel()
 			synctest.Wait() // no time passes: only the cancel can wake the PutContext
-			require.True(t, put.returned(), "PutContext was still asleep right after its context was cancelled, with no time passing: "+
+			require.True(t, put.Returned(), "PutContext was still asleep right after its context was cancelled, with no time passing: "+
 				"the cancel must wake it (context.AfterFunc, or select on ctx.Done()), do not poll")
-			require.ErrorIs(t, put.out.err, context.Canceled, "PutContext must return ctx.Err()")
-			require.Equal(t, soon, put.out.elapsed, "PutContext must stop at the moment its context is cancelled")
+			require.ErrorIs(t, put.Value.err, context.Canceled, "PutContext must return ctx.Err()")
+			require.Equal(t, soon, put.Elapsed, "PutContext must stop at the moment its context is cancelled")
 			require.Equal(t, 1, q.Len(), "a PutContext that gave up must not add its item")
 			got, err := q.Get()
 			require.NoError(t, err)
@@ -528,21 +474,21 @@ func TestNoLostWakeups(t *testing.T) {
 				for i := range gets {
 					gets[i] = start(q.Get)
 				}
-				requireWaiting(t, gets, "Get on an empty queue")
+				harness.RequireWaiting(t, gets, "Get on an empty queue", mustBlock)
 				want := make([]int, n)
 				for i := range n { // back to back, before the woken Gets run
 					want[i] = 100*round + i
 					require.NoError(t, q.Put(want[i]))
 				}
-				if !eventually(func() bool { return countReturned(gets) == n }) {
+				if !harness.Eventually(func() bool { return harness.CountReturned(gets) == n }, step, patience) {
 					require.Failf(t, "lost wake-up",
 						"round %d: %d Gets were waiting and %d items were put, but only %d Gets returned while %d item(s) sat in the queue; "+
-							"every Put must wake a waiting Get", round, n, n, countReturned(gets), q.Len())
+							"every Put must wake a waiting Get", round, n, n, harness.CountReturned(gets), q.Len())
 				}
 				var got []int
 				for _, g := range gets {
-					require.NoError(t, g.out.err, "a Get woken by a Put")
-					got = append(got, g.out.val)
+					require.NoError(t, g.Value.err, "a Get woken by a Put")
+					got = append(got, g.Value.val)
 				}
 				slices.Sort(got)
 				require.Equalf(t, want, got, "round %d: the waiting Gets must receive exactly the items put", round)
@@ -562,18 +508,18 @@ func TestNoLostWakeups(t *testing.T) {
 				for i := range puts {
 					puts[i] = startErr(func() error { return q.Put(100*round + i) })
 				}
-				requireWaiting(t, puts, "Put on a full queue")
+				harness.RequireWaiting(t, puts, "Put on a full queue", mustBlock)
 				for range n { // back to back, before the woken Puts run
 					_, err := q.Get()
 					require.NoError(t, err)
 				}
-				if !eventually(func() bool { return countReturned(puts) == n }) {
+				if !harness.Eventually(func() bool { return harness.CountReturned(puts) == n }, step, patience) {
 					require.Failf(t, "lost wake-up",
 						"round %d: %d Puts were waiting on a full queue and %d Gets made room, but only %d Puts returned "+
-							"(Len %d of %d); every Get must wake a waiting Put", round, n, n, countReturned(puts), q.Len(), n)
+							"(Len %d of %d); every Get must wake a waiting Put", round, n, n, harness.CountReturned(puts), q.Len(), n)
 				}
 				for _, p := range puts {
-					require.NoError(t, p.out.err, "a Put woken by a Get")
+					require.NoError(t, p.Value.err, "a Put woken by a Get")
 				}
 			}
 		})
@@ -588,21 +534,21 @@ func TestNoLostWakeups(t *testing.T) {
 				for i := range gets {
 					gets[i] = start(q.Get)
 				}
-				requireWaiting(t, gets, "Get on an empty queue")
+				harness.RequireWaiting(t, gets, "Get on an empty queue", mustBlock)
 				puts := make([]*call[struct{}], n)
 				for i := range puts {
 					puts[i] = startErr(func() error { return q.Put(i) })
 				}
-				if !eventually(func() bool { return countReturned(gets) == n && countReturned(puts) == n }) {
+				if !harness.Eventually(func() bool { return harness.CountReturned(gets) == n && harness.CountReturned(puts) == n }, step, patience) {
 					require.Failf(t, "lost wake-up",
 						"round %d: %d Gets and %d Puts on a queue of one: only %d Gets and %d Puts returned (Len %d); "+
 							"a wake-up meant for a Put must not go to a Get, or the other way round",
-						round, n, n, countReturned(gets), countReturned(puts), q.Len())
+						round, n, n, harness.CountReturned(gets), harness.CountReturned(puts), q.Len())
 				}
 				var got []int
 				for _, g := range gets {
-					require.NoError(t, g.out.err)
-					got = append(got, g.out.val)
+					require.NoError(t, g.Value.err)
+					got = append(got, g.Value.val)
 				}
 				slices.Sort(got)
 				for i, v := range got {
@@ -629,15 +575,15 @@ func TestNeverOverMaxSize(t *testing.T) {
 				puts[i] = startErr(func() error { return q.Put(10 + i) })
 			}
 			synctest.Wait()
-			if n := countReturned(puts); n > 0 {
+			if n := harness.CountReturned(puts); n > 0 {
 				require.Failf(t, "Put on a full queue did not wait",
 					"%d of %d Puts on a full queue returned at once; Len() is %d with maxsize %d", n, waiting, q.Len(), maxsize)
 			}
 			_, err := q.Get()
 			require.NoError(t, err)
-			require.True(t, eventually(func() bool { return countReturned(puts) > 0 }),
+			require.True(t, harness.Eventually(func() bool { return harness.CountReturned(puts) > 0 }, step, patience),
 				"no waiting Put went ahead after a Get made room")
-			n := countReturned(puts)
+			n := harness.CountReturned(puts)
 			require.LessOrEqualf(t, q.Len(), maxsize,
 				"one Get freed one slot, but %d waiting Puts went ahead and Len() is %d with maxsize %d: "+
 					"a woken Put must check again for room before adding (wait in a loop, not an if)", n, q.Len(), maxsize)
@@ -646,8 +592,8 @@ func TestNeverOverMaxSize(t *testing.T) {
 			for want := 2; want <= waiting; want++ { // make room for the others, one at a time
 				_, err := q.Get()
 				require.NoError(t, err)
-				require.Truef(t, eventually(func() bool { return countReturned(puts) == want }),
-					"a Get made room, but the next waiting Put did not go ahead (%d of %d have)", countReturned(puts), waiting)
+				require.Truef(t, harness.Eventually(func() bool { return harness.CountReturned(puts) == want }, step, patience),
+					"a Get made room, but the next waiting Put did not go ahead (%d of %d have)", harness.CountReturned(puts), waiting)
 				require.LessOrEqual(t, q.Len(), maxsize, "Len() went above maxsize")
 			}
 		})
@@ -776,16 +722,16 @@ func TestClose(t *testing.T) {
 			for i := range gets {
 				gets[i] = start(q.Get)
 			}
-			requireWaiting(t, gets, "Get on an empty open queue")
+			harness.RequireWaiting(t, gets, "Get on an empty open queue", mustBlock)
 			q.Close()
-			if !eventually(func() bool { return countReturned(gets) == waiters }) {
+			if !harness.Eventually(func() bool { return harness.CountReturned(gets) == waiters }, step, patience) {
 				require.Failf(t, "Close did not wake every waiting Get",
 					"only %d of %d waiting Gets returned after Close; Close must wake them all (Broadcast, not Signal)",
-					countReturned(gets), waiters)
+					harness.CountReturned(gets), waiters)
 			}
 			for _, g := range gets {
-				require.ErrorIs(t, g.out.err, queue.ErrClosed, "a Get woken by Close on an empty queue")
-				require.Zero(t, g.out.val)
+				require.ErrorIs(t, g.Value.err, queue.ErrClosed, "a Get woken by Close on an empty queue")
+				require.Zero(t, g.Value.val)
 			}
 		})
 	})
@@ -798,15 +744,15 @@ func TestClose(t *testing.T) {
 			for i := range puts {
 				puts[i] = startErr(func() error { return q.Put(i) })
 			}
-			requireWaiting(t, puts, "Put on a full queue")
+			harness.RequireWaiting(t, puts, "Put on a full queue", mustBlock)
 			q.Close()
-			if !eventually(func() bool { return countReturned(puts) == waiters }) {
+			if !harness.Eventually(func() bool { return harness.CountReturned(puts) == waiters }, step, patience) {
 				require.Failf(t, "Close did not wake every waiting Put",
 					"only %d of %d waiting Puts returned after Close; Close must wake them all (Broadcast, not Signal)",
-					countReturned(puts), waiters)
+					harness.CountReturned(puts), waiters)
 			}
 			for _, p := range puts {
-				require.ErrorIs(t, p.out.err, queue.ErrClosed, "a Put woken by Close")
+				require.ErrorIs(t, p.Value.err, queue.ErrClosed, "a Put woken by Close")
 			}
 			require.Equal(t, 1, q.Len(), "Puts woken by Close must not add their items")
 			got, err := q.TryGet()
@@ -823,9 +769,9 @@ func TestClose(t *testing.T) {
 			require.ErrorIs(t, q.TryPut(2), queue.ErrClosed, "TryPut after Close")
 			require.ErrorIs(t, q.PutContext(context.Background(), 2), queue.ErrClosed, "PutContext after Close")
 			put := startErr(func() error { return q.PutTimeout(2, 5*time.Second) })
-			require.True(t, eventually(put.returned), "PutTimeout after Close kept waiting")
-			require.ErrorIs(t, put.out.err, queue.ErrClosed, "PutTimeout after Close")
-			require.Zero(t, put.out.elapsed, "PutTimeout after Close must fail at once")
+			require.True(t, harness.Eventually(put.Returned, step, patience), "PutTimeout after Close kept waiting")
+			require.ErrorIs(t, put.Value.err, queue.ErrClosed, "PutTimeout after Close")
+			require.Zero(t, put.Elapsed, "PutTimeout after Close must fail at once")
 			require.Equal(t, 1, q.Len(), "nothing may be added after Close")
 
 			full := queue.New[int](1)
@@ -861,9 +807,9 @@ func TestClose(t *testing.T) {
 			names := []string{"Get", "TryGet", "GetTimeout", "GetContext"}
 			synctest.Wait()
 			for i, c := range calls {
-				require.Truef(t, c.returned(), "%s on a closed, drained queue must return at once", names[i])
-				require.ErrorIsf(t, c.out.err, queue.ErrClosed, "%s on a closed, drained queue", names[i])
-				require.Zerof(t, c.out.val, "%s on a closed, drained queue returns the zero value", names[i])
+				require.Truef(t, c.Returned(), "%s on a closed, drained queue must return at once", names[i])
+				require.ErrorIsf(t, c.Value.err, queue.ErrClosed, "%s on a closed, drained queue", names[i])
+				require.Zerof(t, c.Value.val, "%s on a closed, drained queue returns the zero value", names[i])
 			}
 		})
 	})
@@ -885,7 +831,7 @@ func TestTaskDoneJoin(t *testing.T) {
 			q := queue.New[int](0)
 			join := startJoin(q)
 			synctest.Wait()
-			require.True(t, join.returned(), "Join on a new queue must return at once")
+			require.True(t, join.Returned(), "Join on a new queue must return at once")
 		})
 	})
 	t.Run("Join waits for TaskDone, not for Get", func(t *testing.T) {
@@ -895,21 +841,21 @@ func TestTaskDoneJoin(t *testing.T) {
 				require.NoError(t, q.Put(i))
 			}
 			join := startJoin(q)
-			requireWaiting(t, []*call[struct{}]{join}, "Join with 3 unfinished items")
+			harness.RequireWaiting(t, []*call[struct{}]{join}, "Join with 3 unfinished items", mustBlock)
 			for range 3 {
 				_, err := q.Get()
 				require.NoError(t, err)
 			}
 			synctest.Wait()
-			require.False(t, join.returned(),
+			require.False(t, join.Returned(),
 				"Join returned when the queue became empty, before any TaskDone: it must wait until every item is marked done")
 			for i := range 2 {
 				require.NoErrorf(t, q.TaskDone(), "TaskDone #%d of 3", i+1)
 			}
 			synctest.Wait()
-			require.False(t, join.returned(), "Join returned after 2 of 3 TaskDone calls")
+			require.False(t, join.Returned(), "Join returned after 2 of 3 TaskDone calls")
 			require.NoError(t, q.TaskDone(), "TaskDone #3 of 3")
-			require.True(t, eventually(join.returned), "Join kept waiting after the last TaskDone")
+			require.True(t, harness.Eventually(join.Returned, step, patience), "Join kept waiting after the last TaskDone")
 		})
 	})
 	t.Run("the last TaskDone wakes every Join", func(t *testing.T) {
@@ -917,13 +863,13 @@ func TestTaskDoneJoin(t *testing.T) {
 			q := queue.New[int](0)
 			require.NoError(t, q.Put(1))
 			joins := []*call[struct{}]{startJoin(q), startJoin(q), startJoin(q)}
-			requireWaiting(t, joins, "Join with 1 unfinished item")
+			harness.RequireWaiting(t, joins, "Join with 1 unfinished item", mustBlock)
 			_, err := q.Get()
 			require.NoError(t, err)
 			require.NoError(t, q.TaskDone())
-			if !eventually(func() bool { return countReturned(joins) == len(joins) }) {
+			if !harness.Eventually(func() bool { return harness.CountReturned(joins) == len(joins) }, step, patience) {
 				require.Failf(t, "not every Join woke up",
-					"only %d of %d waiting Joins returned after the last TaskDone; wake them all", countReturned(joins), len(joins))
+					"only %d of %d waiting Joins returned after the last TaskDone; wake them all", harness.CountReturned(joins), len(joins))
 			}
 		})
 	})
@@ -940,12 +886,12 @@ func TestTaskDoneJoin(t *testing.T) {
 			require.NoError(t, q.Put(2))
 			join := startJoin(q)
 			synctest.Wait()
-			require.False(t, join.returned(),
+			require.False(t, join.Returned(),
 				"Join returned with one unfinished item: the failed TaskDone calls must not have counted")
 			_, err = q.Get()
 			require.NoError(t, err)
 			require.NoError(t, q.TaskDone(), "TaskDone for the new item")
-			require.True(t, eventually(join.returned), "Join kept waiting after the last TaskDone")
+			require.True(t, harness.Eventually(join.Returned, step, patience), "Join kept waiting after the last TaskDone")
 		})
 	})
 	t.Run("failed puts add no task", func(t *testing.T) {
@@ -963,7 +909,7 @@ func TestTaskDoneJoin(t *testing.T) {
 
 			join := startJoin(q)
 			synctest.Wait()
-			require.True(t, join.returned(),
+			require.True(t, join.Returned(),
 				"Join kept waiting although the only item put was marked done: failed TryPut/PutContext calls must not add a task")
 			require.ErrorIs(t, q.TaskDone(), queue.ErrTooManyTaskDone, "only one item ever went in")
 		})
@@ -984,22 +930,22 @@ func TestJoinWakesImmediately(t *testing.T) {
 			require.NoError(t, q.Put(i))
 		}
 		joins := []*call[struct{}]{startJoin(q), startJoin(q)}
-		requireWaiting(t, joins, "Join with 2 unfinished items")
+		harness.RequireWaiting(t, joins, "Join with 2 unfinished items", mustBlock)
 		for range 2 {
 			_, err := q.Get()
 			require.NoError(t, err)
 		}
 		require.NoError(t, q.TaskDone(), "TaskDone #1 of 2")
 		time.Sleep(idle) // fake time: no amount of it finishes the second task
-		requireWaiting(t, joins, fmt.Sprintf("Join with 1 unfinished item, after %v,", idle))
+		harness.RequireWaiting(t, joins, fmt.Sprintf("Join with 1 unfinished item, after %v,", idle), mustBlock)
 
 		require.NoError(t, q.TaskDone(), "TaskDone #2 of 2")
 		synctest.Wait() // no time passes: only the TaskDone can have woken the Joins
 		for i, j := range joins {
-			require.Truef(t, j.returned(),
+			require.Truef(t, j.Returned(),
 				"Join #%d was still asleep right after the last TaskDone, with no time passing: the last TaskDone must wake "+
 					"every Join itself (sync.Cond Broadcast, or closing a channel); do not poll with time.Sleep", i+1)
-			require.Equalf(t, idle, j.out.elapsed, "Join #%d must return at the moment of the last TaskDone", i+1)
+			require.Equalf(t, idle, j.Elapsed, "Join #%d must return at the moment of the last TaskDone", i+1)
 		}
 	})
 }
@@ -1031,9 +977,9 @@ func TestUnboundedHoldsManyItems(t *testing.T) {
 					return nil
 				})
 				synctest.Wait()
-				require.Truef(t, put.returned(), "Put on New(%d) holding %d or more items waited: an unbounded queue never makes Put wait "+
+				require.Truef(t, put.Returned(), "Put on New(%d) holding %d or more items waited: an unbounded queue never makes Put wait "+
 					"(a buffered channel of some fixed size is not unbounded)", maxsize, many/2)
-				require.NoError(t, put.out.err)
+				require.NoError(t, put.Value.err)
 				require.Equal(t, many, q.Len(), "Len after %d Puts", many)
 				require.False(t, q.Full(), "an unbounded queue is never Full")
 				for i := range many {
@@ -1161,10 +1107,10 @@ func TestCancelNeverLosesAnItem(t *testing.T) {
 		got := make([]int, 0, rounds)
 		for round := range rounds {
 			ctx, cancel := context.WithCancel(context.Background())
-			res := make(chan outcome[int], 1)
+			res := make(chan result[int], 1)
 			go func() {
 				v, err := q.GetContext(ctx)
-				res <- outcome[int]{val: v, err: err}
+				res <- result[int]{val: v, err: err}
 			}()
 			ready := make(chan struct{})
 			go func() {
@@ -1173,7 +1119,7 @@ func TestCancelNeverLosesAnItem(t *testing.T) {
 			}()
 			close(ready)
 			require.NoError(t, q.Put(round))
-			var out outcome[int]
+			var out result[int]
 			select {
 			case out = <-res:
 			case <-time.After(5 * time.Second):
@@ -1286,18 +1232,10 @@ func TestShortTimeoutsOnRealScheduler(t *testing.T) {
 	}
 }
 
-// goroutineID returns the number of the calling goroutine, read from the
-// first line of its stack dump: "goroutine 42 [running]:".
-func goroutineID() string {
-	buf := make([]byte, 64)
-	buf = buf[:runtime.Stack(buf, false)]
-	return strings.Fields(string(buf))[1]
-}
-
 // goroutineAsleep reports whether goroutine id is asleep right now: waiting
 // for a lock, a condition, a channel or a timer, according to its state in a
 // stack dump of every goroutine ("goroutine 42 [sync.Cond.Wait]:").
-func goroutineAsleep(id string) bool {
+func goroutineAsleep(id uint64) bool {
 	buf := make([]byte, 1<<16)
 	for {
 		n := runtime.Stack(buf, true)
@@ -1307,7 +1245,7 @@ func goroutineAsleep(id string) bool {
 		}
 		buf = make([]byte, 2*len(buf))
 	}
-	header := "goroutine " + id + " ["
+	header := fmt.Sprintf("goroutine %d [", id)
 	for _, g := range strings.Split(string(buf), "\n\n") {
 		if rest, ok := strings.CutPrefix(g, header); ok {
 			for _, s := range []string{"sync.Mutex.Lock", "semacquire", "sync.Cond.Wait", "sleep", "select", "chan receive", "chan send", "sync.WaitGroup.Wait"} {
@@ -1337,7 +1275,7 @@ func TestWaitingGoroutinesSleep(t *testing.T) {
 	require.NoError(t, err)
 	type waiter struct {
 		name string
-		id   string
+		id   uint64
 		done chan struct{}
 	}
 	var waiters []*waiter
@@ -1367,17 +1305,17 @@ func TestWaitingGoroutinesSleep(t *testing.T) {
 		{"Join with an unfinished task", busy.Join},
 	} {
 		w := &waiter{name: c.name, done: make(chan struct{})}
-		ids := make(chan string, 1)
+		ids := make(chan uint64, 1)
 		go func() {
 			defer close(w.done)
-			ids <- goroutineID()
+			ids <- harness.GoroutineID()
 			c.f()
 		}()
 		w.id = <-ids
 		waiters = append(waiters, w)
 		deadline := time.Now().Add(2 * time.Second)
 		for seen := 0; seen < 5; {
-			if isClosedCh(w.done) {
+			if harness.Closed(w.done) {
 				require.FailNowf(t, "did not wait", "%s returned at once: it must wait", w.name)
 			}
 			if goroutineAsleep(w.id) {
@@ -1390,14 +1328,5 @@ func TestWaitingGoroutinesSleep(t *testing.T) {
 					"Wait on a sync.Cond or a channel, so that the change that lets it go on wakes it", w.name)
 			time.Sleep(200 * time.Microsecond) // poll interval, not a guess about timing
 		}
-	}
-}
-
-func isClosedCh(ch chan struct{}) bool {
-	select {
-	case <-ch:
-		return true
-	default:
-		return false
 	}
 }

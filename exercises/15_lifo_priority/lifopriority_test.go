@@ -528,43 +528,33 @@ func TestNoWait(t *testing.T) {
 
 // ---- helpers for the tests that wait ----
 
-// step and patience drive eventually: it lets fake time pass in steps so
-// that a slow (polling) queue still gets its chance, and gives up after
-// patience. Only the tests about waking up insist on an instant wake-up.
+// step and patience drive harness.Eventually: it lets fake time pass in
+// steps so that a slow (polling) queue still gets its chance, and gives up
+// after patience. Only the tests about waking up insist on an instant wake-up.
 const (
 	step     = 10 * time.Millisecond
 	patience = 10 * time.Second
 )
 
-// outcome is what a queue method returned in a background goroutine.
-type outcome struct {
-	val     int
-	err     error
-	elapsed time.Duration // fake time from the call to its return
+// result is what a queue method returned.
+type result struct {
+	val int
+	err error
 }
 
-// call is a queue method running in its own goroutine.
-type call struct {
-	ch   chan outcome
-	done bool
-	out  outcome
-}
+// String shows the two return values, as in the messages of
+// harness.RequireWaiting.
+func (r result) String() string { return fmt.Sprintf("(%v, %v)", r.val, r.err) }
 
-// inFlight counts the calls made with start that have not returned yet.
-var inFlight atomic.Int64
+// call is a queue method running in a goroutine of its own.
+type call = harness.Call[result]
 
-// start runs f in a new goroutine. The result channel is buffered, so the
-// goroutine ends as soon as f returns.
+// start runs f in a new goroutine (harness.Go).
 func start(f func() (int, error)) *call {
-	c := &call{ch: make(chan outcome, 1)}
-	begin := time.Now()
-	inFlight.Add(1)
-	go func() {
-		defer inFlight.Add(-1)
+	return harness.Go(func() result {
 		v, err := f()
-		c.ch <- outcome{val: v, err: err, elapsed: time.Since(begin)}
-	}()
-	return c
+		return result{val: v, err: err}
+	})
 }
 
 // startErr is start for methods that return only an error.
@@ -579,58 +569,13 @@ func startErr(f func() error) *call {
 func release(t *testing.T, q intQueue) {
 	t.Cleanup(func() {
 		q.Close()
-		eventually(func() bool { return inFlight.Load() == 0 })
+		harness.Eventually(func() bool { return harness.Running() == 0 }, step, patience)
 	})
 }
 
-// returned reports, without waiting, whether the call has returned. Only the
-// test goroutine calls it.
-func (c *call) returned() bool {
-	if !c.done {
-		select {
-		case c.out = <-c.ch:
-			c.done = true
-		default:
-		}
-	}
-	return c.done
-}
-
-func countReturned(calls []*call) int {
-	n := 0
-	for _, c := range calls {
-		if c.returned() {
-			n++
-		}
-	}
-	return n
-}
-
-// eventually lets the bubble settle, then lets fake time pass in steps until
-// cond holds or patience runs out. It reports whether cond held.
-func eventually(cond func() bool) bool {
-	synctest.Wait()
-	for waited := time.Duration(0); !cond(); waited += step {
-		if waited >= patience {
-			return false
-		}
-		time.Sleep(step)
-		synctest.Wait()
-	}
-	return true
-}
-
-// requireWaiting fails if any of the calls has already returned.
-func requireWaiting(t *testing.T, calls []*call, what string) {
-	t.Helper()
-	synctest.Wait()
-	for i, c := range calls {
-		if c.returned() {
-			require.Failf(t, what+" did not wait",
-				"call #%d returned (%v, %v) at once; it must block", i, c.out.val, c.out.err)
-		}
-	}
-}
+// mustBlock ends the message of harness.RequireWaiting: why a call should
+// have waited.
+const mustBlock = "; it must block"
 
 // ---- waiting, once per queue ----
 
@@ -657,18 +602,18 @@ func testBlocking(t *testing.T, v variant) {
 			q := v.new(2)
 			release(t, q)
 			get := start(q.Get)
-			requireWaiting(t, []*call{get}, v.name+".Get on an empty queue")
+			harness.RequireWaiting(t, []*call{get}, v.name+".Get on an empty queue", mustBlock)
 			time.Sleep(idle)
-			requireWaiting(t, []*call{get}, fmt.Sprintf("%s.Get on an empty queue, after %v,", v.name, idle))
+			harness.RequireWaiting(t, []*call{get}, fmt.Sprintf("%s.Get on an empty queue, after %v,", v.name, idle), mustBlock)
 
 			require.NoError(t, q.Put(42))
 			synctest.Wait() // no time passes: only the Put can have woken the Get
-			require.True(t, get.returned(),
+			require.True(t, get.Returned(),
 				v.name+".Get was still asleep right after Put, with no time passing: the Put must wake the waiting Get "+
 					"itself (sync.Cond Signal, or a channel); do not poll with time.Sleep")
-			require.NoError(t, get.out.err, "Get woken by a Put")
-			require.Equal(t, 42, get.out.val, "Get must return the item that was put")
-			require.Equal(t, idle, get.out.elapsed, "Get must return at the moment of the Put")
+			require.NoError(t, get.Value.err, "Get woken by a Put")
+			require.Equal(t, 42, get.Value.val, "Get must return the item that was put")
+			require.Equal(t, idle, get.Elapsed, "Get must return at the moment of the Put")
 		})
 	})
 	t.Run("Put waits for Get", func(t *testing.T) {
@@ -677,20 +622,20 @@ func testBlocking(t *testing.T, v variant) {
 			release(t, q)
 			require.NoError(t, q.Put(1))
 			put := startErr(func() error { return q.Put(2) })
-			requireWaiting(t, []*call{put}, v.name+".Put on a full queue")
+			harness.RequireWaiting(t, []*call{put}, v.name+".Put on a full queue", mustBlock)
 			time.Sleep(idle)
-			requireWaiting(t, []*call{put}, fmt.Sprintf("%s.Put on a full queue, after %v,", v.name, idle))
+			harness.RequireWaiting(t, []*call{put}, fmt.Sprintf("%s.Put on a full queue, after %v,", v.name, idle), mustBlock)
 			require.Equal(t, 1, q.Len(), "a waiting Put must not add its item yet")
 
 			got, err := q.Get()
 			require.NoError(t, err)
 			require.Equal(t, 1, got)
 			synctest.Wait()
-			require.True(t, put.returned(),
+			require.True(t, put.Returned(),
 				v.name+".Put was still asleep right after Get made room, with no time passing: the Get must wake the "+
 					"waiting Put itself; do not poll with time.Sleep")
-			require.NoError(t, put.out.err, "Put woken by a Get")
-			require.Equal(t, idle, put.out.elapsed, "Put must return at the moment of the Get")
+			require.NoError(t, put.Value.err, "Put woken by a Get")
+			require.Equal(t, idle, put.Elapsed, "Put must return at the moment of the Get")
 			got, err = q.TryGet()
 			require.NoError(t, err, "the woken Put must have added its item")
 			require.Equal(t, 2, got)
@@ -706,21 +651,21 @@ func testBlocking(t *testing.T, v variant) {
 				for i := range gets {
 					gets[i] = start(q.Get)
 				}
-				requireWaiting(t, gets, v.name+".Get on an empty queue")
+				harness.RequireWaiting(t, gets, v.name+".Get on an empty queue", mustBlock)
 				want := make([]int, n)
 				for i := range n { // back to back, before the woken Gets run
 					want[i] = 100*round + i + 1
 					require.NoError(t, q.Put(want[i]))
 				}
-				if !eventually(func() bool { return countReturned(gets) == n }) {
+				if !harness.Eventually(func() bool { return harness.CountReturned(gets) == n }, step, patience) {
 					require.Failf(t, "lost wake-up",
 						"round %d: %d Gets were waiting and %d items were put, but only %d Gets returned while %d item(s) sat in the queue; "+
-							"every Put must wake a waiting Get", round, n, n, countReturned(gets), q.Len())
+							"every Put must wake a waiting Get", round, n, n, harness.CountReturned(gets), q.Len())
 				}
 				var got []int
 				for _, g := range gets {
-					require.NoError(t, g.out.err, "a Get woken by a Put")
-					got = append(got, g.out.val)
+					require.NoError(t, g.Value.err, "a Get woken by a Put")
+					got = append(got, g.Value.val)
 				}
 				slices.Sort(got)
 				require.Equalf(t, want, got, "round %d: the waiting Gets must receive exactly the items put", round)
@@ -740,18 +685,18 @@ func testBlocking(t *testing.T, v variant) {
 				for i := range puts {
 					puts[i] = startErr(func() error { return q.Put(100*round + i + 1) })
 				}
-				requireWaiting(t, puts, v.name+".Put on a full queue")
+				harness.RequireWaiting(t, puts, v.name+".Put on a full queue", mustBlock)
 				for range n { // back to back, before the woken Puts run
 					_, err := q.Get()
 					require.NoError(t, err)
 				}
-				if !eventually(func() bool { return countReturned(puts) == n }) {
+				if !harness.Eventually(func() bool { return harness.CountReturned(puts) == n }, step, patience) {
 					require.Failf(t, "lost wake-up",
 						"round %d: %d Puts were waiting on a full queue and %d Gets made room, but only %d Puts returned "+
-							"(Len %d of %d); every Get must wake a waiting Put", round, n, n, countReturned(puts), q.Len(), n)
+							"(Len %d of %d); every Get must wake a waiting Put", round, n, n, harness.CountReturned(puts), q.Len(), n)
 				}
 				for _, p := range puts {
-					require.NoError(t, p.out.err, "a Put woken by a Get")
+					require.NoError(t, p.Value.err, "a Put woken by a Get")
 				}
 				require.Equal(t, n, q.Len(), "every woken Put must have added its item")
 			}
@@ -767,21 +712,21 @@ func testBlocking(t *testing.T, v variant) {
 				for i := range gets {
 					gets[i] = start(q.Get)
 				}
-				requireWaiting(t, gets, v.name+".Get on an empty queue")
+				harness.RequireWaiting(t, gets, v.name+".Get on an empty queue", mustBlock)
 				puts := make([]*call, n)
 				for i := range puts {
 					puts[i] = startErr(func() error { return q.Put(i + 1) })
 				}
-				if !eventually(func() bool { return countReturned(gets) == n && countReturned(puts) == n }) {
+				if !harness.Eventually(func() bool { return harness.CountReturned(gets) == n && harness.CountReturned(puts) == n }, step, patience) {
 					require.Failf(t, "lost wake-up",
 						"round %d: %d Gets and %d Puts on a queue of one: only %d Gets and %d Puts returned (Len %d); "+
 							"a wake-up meant for a Put must not go to a Get, or the other way round",
-						round, n, n, countReturned(gets), countReturned(puts), q.Len())
+						round, n, n, harness.CountReturned(gets), harness.CountReturned(puts), q.Len())
 				}
 				var got []int
 				for _, g := range gets {
-					require.NoError(t, g.out.err)
-					got = append(got, g.out.val)
+					require.NoError(t, g.Value.err)
+					got = append(got, g.Value.val)
 				}
 				slices.Sort(got)
 				for i, x := range got {
@@ -801,12 +746,12 @@ func testBlocking(t *testing.T, v variant) {
 			for i := range puts {
 				puts[i] = startErr(func() error { return q.Put(10 + i) })
 			}
-			requireWaiting(t, puts, v.name+".Put on a full queue")
+			harness.RequireWaiting(t, puts, v.name+".Put on a full queue", mustBlock)
 			_, err := q.Get()
 			require.NoError(t, err)
-			require.True(t, eventually(func() bool { return countReturned(puts) > 0 }),
+			require.True(t, harness.Eventually(func() bool { return harness.CountReturned(puts) > 0 }, step, patience),
 				"no waiting Put went ahead after a Get made room")
-			n := countReturned(puts)
+			n := harness.CountReturned(puts)
 			require.LessOrEqualf(t, q.Len(), maxsize,
 				"one Get freed one slot, but %d waiting Puts went ahead and Len() is %d with maxsize %d: "+
 					"a woken Put must check again for room before adding (wait in a loop, not an if)", n, q.Len(), maxsize)
@@ -879,16 +824,16 @@ func testBlocking(t *testing.T, v variant) {
 			for i := range gets {
 				gets[i] = start(q.Get)
 			}
-			requireWaiting(t, gets, v.name+".Get on an empty open queue")
+			harness.RequireWaiting(t, gets, v.name+".Get on an empty open queue", mustBlock)
 			q.Close()
-			if !eventually(func() bool { return countReturned(gets) == waiters }) {
+			if !harness.Eventually(func() bool { return harness.CountReturned(gets) == waiters }, step, patience) {
 				require.Failf(t, "Close did not wake every waiting Get",
 					"only %d of %d waiting Gets returned after Close; Close must wake them all (Broadcast, not Signal)",
-					countReturned(gets), waiters)
+					harness.CountReturned(gets), waiters)
 			}
 			for _, g := range gets {
-				require.ErrorIs(t, g.out.err, lp.ErrClosed, "a Get woken by Close on an empty queue")
-				require.Zero(t, g.out.val, "a Get woken by Close returns the zero value")
+				require.ErrorIs(t, g.Value.err, lp.ErrClosed, "a Get woken by Close on an empty queue")
+				require.Zero(t, g.Value.val, "a Get woken by Close returns the zero value")
 			}
 		})
 	})
@@ -902,15 +847,15 @@ func testBlocking(t *testing.T, v variant) {
 			for i := range puts {
 				puts[i] = startErr(func() error { return q.Put(i + 1) })
 			}
-			requireWaiting(t, puts, v.name+".Put on a full queue")
+			harness.RequireWaiting(t, puts, v.name+".Put on a full queue", mustBlock)
 			q.Close()
-			if !eventually(func() bool { return countReturned(puts) == waiters }) {
+			if !harness.Eventually(func() bool { return harness.CountReturned(puts) == waiters }, step, patience) {
 				require.Failf(t, "Close did not wake every waiting Put",
 					"only %d of %d waiting Puts returned after Close; Close must wake them all (Broadcast, not Signal)",
-					countReturned(puts), waiters)
+					harness.CountReturned(puts), waiters)
 			}
 			for _, p := range puts {
-				require.ErrorIs(t, p.out.err, lp.ErrClosed, "a Put woken by Close")
+				require.ErrorIs(t, p.Value.err, lp.ErrClosed, "a Put woken by Close")
 			}
 			require.Equal(t, 1, q.Len(), "Puts woken by Close must not add their items")
 		})
@@ -934,44 +879,44 @@ func TestTimeouts(t *testing.T) {
 	}{
 		{"GetTimeout on an empty queue gives up after exactly d", func(t *testing.T, q intQueue) {
 			get := start(func() (int, error) { return q.GetTimeout(d) })
-			require.True(t, eventually(get.returned), "GetTimeout(5s) on an empty queue was still waiting after 10s: the timeout is ignored")
-			require.ErrorIs(t, get.out.err, lp.ErrEmpty, "GetTimeout that runs out of time must return ErrEmpty")
-			require.Zero(t, get.out.val, "GetTimeout must return the zero value with ErrEmpty")
-			require.Equal(t, d, get.out.elapsed, "GetTimeout(5s) must give up exactly 5s after the call, not earlier and not later")
+			require.True(t, harness.Eventually(get.Returned, step, patience), "GetTimeout(5s) on an empty queue was still waiting after 10s: the timeout is ignored")
+			require.ErrorIs(t, get.Value.err, lp.ErrEmpty, "GetTimeout that runs out of time must return ErrEmpty")
+			require.Zero(t, get.Value.val, "GetTimeout must return the zero value with ErrEmpty")
+			require.Equal(t, d, get.Elapsed, "GetTimeout(5s) must give up exactly 5s after the call, not earlier and not later")
 		}},
 		{"GetTimeout returns as soon as an item arrives", func(t *testing.T, q intQueue) {
 			get := start(func() (int, error) { return q.GetTimeout(d) })
 			time.Sleep(soon)
-			requireWaiting(t, []*call{get}, "GetTimeout(5s) on an empty queue, 2s in,")
+			harness.RequireWaiting(t, []*call{get}, "GetTimeout(5s) on an empty queue, 2s in,", mustBlock)
 			require.NoError(t, q.Put(7))
-			require.True(t, eventually(get.returned), "GetTimeout did not return after an item arrived")
-			require.NoError(t, get.out.err, "an item arrived before the timeout")
-			require.Equal(t, 7, get.out.val)
-			require.LessOrEqual(t, get.out.elapsed, soon+slack,
+			require.True(t, harness.Eventually(get.Returned, step, patience), "GetTimeout did not return after an item arrived")
+			require.NoError(t, get.Value.err, "an item arrived before the timeout")
+			require.Equal(t, 7, get.Value.val)
+			require.LessOrEqual(t, get.Elapsed, soon+slack,
 				"GetTimeout must return when the item arrives (after 2s), not wait out its 5s timeout")
 		}},
 		{"GetTimeout on a non-empty queue does not wait", func(t *testing.T, q intQueue) {
 			require.NoError(t, q.Put(3))
 			get := start(func() (int, error) { return q.GetTimeout(d) })
-			require.True(t, eventually(get.returned), "GetTimeout on a non-empty queue did not return")
-			require.NoError(t, get.out.err)
-			require.Equal(t, 3, get.out.val)
-			require.Zero(t, get.out.elapsed, "GetTimeout on a non-empty queue must return at once")
+			require.True(t, harness.Eventually(get.Returned, step, patience), "GetTimeout on a non-empty queue did not return")
+			require.NoError(t, get.Value.err)
+			require.Equal(t, 3, get.Value.val)
+			require.Zero(t, get.Elapsed, "GetTimeout on a non-empty queue must return at once")
 		}},
 		{"GetTimeout with d <= 0 does not wait", func(t *testing.T, q intQueue) {
 			for _, dd := range []time.Duration{0, -time.Second} {
 				get := start(func() (int, error) { return q.GetTimeout(dd) })
-				require.Truef(t, eventually(get.returned), "GetTimeout(%v) did not return", dd)
-				require.ErrorIsf(t, get.out.err, lp.ErrEmpty, "GetTimeout(%v) on an empty queue", dd)
-				require.Zerof(t, get.out.elapsed, "GetTimeout(%v) must not wait at all", dd)
+				require.Truef(t, harness.Eventually(get.Returned, step, patience), "GetTimeout(%v) did not return", dd)
+				require.ErrorIsf(t, get.Value.err, lp.ErrEmpty, "GetTimeout(%v) on an empty queue", dd)
+				require.Zerof(t, get.Elapsed, "GetTimeout(%v) must not wait at all", dd)
 			}
 		}},
 		{"PutTimeout on a full queue gives up after exactly d and adds nothing", func(t *testing.T, q intQueue) {
 			require.NoError(t, q.Put(1))
 			put := startErr(func() error { return q.PutTimeout(2, d) })
-			require.True(t, eventually(put.returned), "PutTimeout(5s) on a full queue was still waiting after 10s: the timeout is ignored")
-			require.ErrorIs(t, put.out.err, lp.ErrFull, "PutTimeout that runs out of time must return ErrFull")
-			require.Equal(t, d, put.out.elapsed, "PutTimeout(5s) must give up exactly 5s after the call, not earlier and not later")
+			require.True(t, harness.Eventually(put.Returned, step, patience), "PutTimeout(5s) on a full queue was still waiting after 10s: the timeout is ignored")
+			require.ErrorIs(t, put.Value.err, lp.ErrFull, "PutTimeout that runs out of time must return ErrFull")
+			require.Equal(t, d, put.Elapsed, "PutTimeout(5s) must give up exactly 5s after the call, not earlier and not later")
 			require.Equal(t, 1, q.Len(), "a PutTimeout that gave up must not add its item")
 			got, err := q.TryGet()
 			require.NoError(t, err)
@@ -981,13 +926,13 @@ func TestTimeouts(t *testing.T) {
 			require.NoError(t, q.Put(1))
 			put := startErr(func() error { return q.PutTimeout(2, d) })
 			time.Sleep(soon)
-			requireWaiting(t, []*call{put}, "PutTimeout(5s) on a full queue, 2s in,")
+			harness.RequireWaiting(t, []*call{put}, "PutTimeout(5s) on a full queue, 2s in,", mustBlock)
 			got, err := q.Get()
 			require.NoError(t, err)
 			require.Equal(t, 1, got)
-			require.True(t, eventually(put.returned), "PutTimeout did not return after a Get made room")
-			require.NoError(t, put.out.err, "room was made before the timeout")
-			require.LessOrEqual(t, put.out.elapsed, soon+slack,
+			require.True(t, harness.Eventually(put.Returned, step, patience), "PutTimeout did not return after a Get made room")
+			require.NoError(t, put.Value.err, "room was made before the timeout")
+			require.LessOrEqual(t, put.Elapsed, soon+slack,
 				"PutTimeout must return when there is room (after 2s), not wait out its 5s timeout")
 			got, err = q.TryGet()
 			require.NoError(t, err)
@@ -997,21 +942,21 @@ func TestTimeouts(t *testing.T) {
 			require.NoError(t, q.Put(1))
 			for _, dd := range []time.Duration{0, -time.Second} {
 				put := startErr(func() error { return q.PutTimeout(2, dd) })
-				require.Truef(t, eventually(put.returned), "PutTimeout(%v) did not return", dd)
-				require.ErrorIsf(t, put.out.err, lp.ErrFull, "PutTimeout(%v) on a full queue", dd)
-				require.Zerof(t, put.out.elapsed, "PutTimeout(%v) must not wait at all", dd)
+				require.Truef(t, harness.Eventually(put.Returned, step, patience), "PutTimeout(%v) did not return", dd)
+				require.ErrorIsf(t, put.Value.err, lp.ErrFull, "PutTimeout(%v) on a full queue", dd)
+				require.Zerof(t, put.Elapsed, "PutTimeout(%v) must not wait at all", dd)
 			}
 			require.Equal(t, 1, q.Len(), "a PutTimeout that gave up must not add its item")
 		}},
 		{"each waiter keeps its own deadline", func(t *testing.T, q intQueue) {
 			short := start(func() (int, error) { return q.GetTimeout(3 * time.Second) })
 			long := start(func() (int, error) { return q.GetTimeout(7 * time.Second) })
-			require.True(t, eventually(func() bool { return short.returned() && long.returned() }),
+			require.True(t, harness.Eventually(func() bool { return short.Returned() && long.Returned() }, step, patience),
 				"GetTimeout(3s) and GetTimeout(7s) were still waiting after 10s")
-			require.ErrorIs(t, short.out.err, lp.ErrEmpty)
-			require.ErrorIs(t, long.out.err, lp.ErrEmpty)
-			require.Equal(t, 3*time.Second, short.out.elapsed, "GetTimeout(3s) next to a GetTimeout(7s)")
-			require.Equal(t, 7*time.Second, long.out.elapsed, "GetTimeout(7s) next to a GetTimeout(3s)")
+			require.ErrorIs(t, short.Value.err, lp.ErrEmpty)
+			require.ErrorIs(t, long.Value.err, lp.ErrEmpty)
+			require.Equal(t, 3*time.Second, short.Elapsed, "GetTimeout(3s) next to a GetTimeout(7s)")
+			require.Equal(t, 7*time.Second, long.Elapsed, "GetTimeout(7s) next to a GetTimeout(3s)")
 		}},
 	}
 	for _, v := range variants {
@@ -1050,9 +995,9 @@ func TestClose(t *testing.T) {
 					{"Put", startErr(func() error { return q.Put(2) })},
 					{"PutTimeout", startErr(func() error { return q.PutTimeout(2, 5*time.Second) })},
 				} {
-					require.Truef(t, eventually(c.c.returned), "%s after Close kept waiting", c.name)
-					require.ErrorIsf(t, c.c.out.err, lp.ErrClosed, "%s after Close", c.name)
-					require.Zerof(t, c.c.out.elapsed, "%s after Close must fail at once", c.name)
+					require.Truef(t, harness.Eventually(c.c.Returned, step, patience), "%s after Close kept waiting", c.name)
+					require.ErrorIsf(t, c.c.Value.err, lp.ErrClosed, "%s after Close", c.name)
+					require.Zerof(t, c.c.Elapsed, "%s after Close must fail at once", c.name)
 				}
 				require.Equal(t, 1, q.Len(), "nothing may be added after Close")
 
@@ -1096,9 +1041,9 @@ func TestClose(t *testing.T) {
 				names := []string{"Get", "TryGet", "GetTimeout"}
 				synctest.Wait()
 				for i, c := range calls {
-					require.Truef(t, c.returned(), "%s on a closed, drained queue must return at once", names[i])
-					require.ErrorIsf(t, c.out.err, lp.ErrClosed, "%s on a closed, drained queue", names[i])
-					require.Zerof(t, c.out.val, "%s on a closed, drained queue returns the zero value", names[i])
+					require.Truef(t, c.Returned(), "%s on a closed, drained queue must return at once", names[i])
+					require.ErrorIsf(t, c.Value.err, lp.ErrClosed, "%s on a closed, drained queue", names[i])
+					require.Zerof(t, c.Value.val, "%s on a closed, drained queue returns the zero value", names[i])
 				}
 			})
 		})

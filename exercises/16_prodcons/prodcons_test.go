@@ -43,9 +43,7 @@ func (s shape) total() int { return s.producers * s.perProducer }
 type run struct {
 	shape
 	cancel context.CancelFunc
-	res    chan error
-	done   bool  // Run has returned ...
-	err    error // ... this
+	call   *harness.Call[error] // Run, with the error it returns
 
 	tokens   chan struct{} // a held Consume call returns after taking one token
 	released bool          // tokens is closed: every Consume call returns at once
@@ -68,7 +66,6 @@ func start(t *testing.T, s shape, held bool, edit ...func(*prodcons.Config)) *ru
 	r := &run{
 		shape:   s,
 		cancel:  cancel,
-		res:     make(chan error, 1),
 		tokens:  make(chan struct{}),
 		got:     map[prodcons.Item][]int{},
 		holding: map[int]int{},
@@ -88,7 +85,7 @@ func start(t *testing.T, s shape, held bool, edit ...func(*prodcons.Config)) *ru
 		e(&cfg)
 	}
 	t.Cleanup(func() { r.stop(t) })
-	go func() { r.res <- prodcons.Run(ctx, cfg) }()
+	r.call = harness.Go(func() error { return prodcons.Run(ctx, cfg) })
 	return r
 }
 
@@ -111,23 +108,11 @@ func (r *run) consume(consumer int, it prodcons.Item) {
 	r.finished.Add(1)
 }
 
-// returned reports, without waiting, whether Run has returned.
-func (r *run) returned() bool {
-	if !r.done {
-		select {
-		case r.err = <-r.res:
-			r.done = true
-		default:
-		}
-	}
-	return r.done
-}
-
 // state describes Run's progress for failure messages.
 func (r *run) state() string {
 	s := fmt.Sprintf("(%d item(s) sent, %d Consume call(s) finished, %d running", r.sent.Load(), r.finished.Load(), r.inside.Load())
-	if r.returned() {
-		s += fmt.Sprintf("; Run returned %v", r.err)
+	if r.call.Returned() {
+		s += fmt.Sprintf("; Run returned %v", r.call.Value)
 	} else {
 		s += "; Run has not returned"
 	}
@@ -151,12 +136,12 @@ func (r *run) release() {
 func (r *run) stop(t *testing.T) {
 	r.release()
 	synctest.Wait()
-	if !r.returned() {
+	if !r.call.Returned() {
 		r.cancel()
 		synctest.Wait()
 	}
 	r.cancel()
-	if !r.returned() {
+	if !r.call.Returned() {
 		t.Errorf("%s: Run has still not returned, although its ctx was cancelled and no Consume call is blocked any more: "+
 			"a goroutine it waits for is stuck for ever %s", r.shape, r.state())
 	}
@@ -299,13 +284,13 @@ func TestRunReturnsWhenDone(t *testing.T) {
 			harness.Bubble(t, func(t *testing.T) {
 				r := start(t, s, false)
 				synctest.Wait()
-				if !r.returned() {
+				if !r.call.Returned() {
 					require.Failf(t, "Run did not return when the work was done",
 						"%s: every goroutine is blocked and Run has not returned %s. The consumers are still waiting for items "+
 							"that will never come: once every producer has finished, close the buffer (only the sending side "+
 							"closes, and only once) so that the consumers stop", s, r.state())
 				}
-				require.NoErrorf(t, r.err, "%s: Run must return nil when the work is done and ctx was never cancelled", s)
+				require.NoErrorf(t, r.call.Value, "%s: Run must return nil when the work is done and ctx was never cancelled", s)
 			})
 		})
 	}
@@ -322,13 +307,13 @@ func TestRunWaitsForConsumers(t *testing.T) {
 		harness.Bubble(t, func(t *testing.T) {
 			r := start(t, s, true)
 			r.requireSomeBusy(t)
-			require.Falsef(t, r.returned(),
+			require.Falsef(t, r.call.Returned(),
 				"%s: Run returned %v while %d Consume calls were still running: the producers are done, but Run must also "+
-					"wait for the consumers (WaitGroup) before it returns", s, r.err, r.inside.Load())
+					"wait for the consumers (WaitGroup) before it returns", s, r.call.Value, r.inside.Load())
 			r.release()
 			synctest.Wait()
-			if r.returned() { // not returning at all is TestRunReturnsWhenDone's business
-				require.NoErrorf(t, r.err, "%s: Run must return nil when the work is done", s)
+			if r.call.Returned() { // not returning at all is TestRunReturnsWhenDone's business
+				require.NoErrorf(t, r.call.Value, "%s: Run must return nil when the work is done", s)
 			}
 		})
 	})
@@ -338,13 +323,13 @@ func TestRunWaitsForConsumers(t *testing.T) {
 			r.requireSomeBusy(t)
 			r.cancel()
 			synctest.Wait()
-			require.Falsef(t, r.returned(),
+			require.Falsef(t, r.call.Returned(),
 				"%s: Run returned %v right after ctx was cancelled, while %d consumers were still inside Consume: "+
-					"cancelling asks the goroutines to stop, and Run must still wait until every one of them has", s, r.err, r.inside.Load())
+					"cancelling asks the goroutines to stop, and Run must still wait until every one of them has", s, r.call.Value, r.inside.Load())
 			r.release()
 			synctest.Wait()
-			require.Truef(t, r.returned(), "%s: after the cancellation, the running Consume calls returned, but Run did not %s", s, r.state())
-			require.ErrorIsf(t, r.err, context.Canceled, "%s: Run was cancelled before every item was consumed: it must return ctx.Err()", s)
+			require.Truef(t, r.call.Returned(), "%s: after the cancellation, the running Consume calls returned, but Run did not %s", s, r.state())
+			require.ErrorIsf(t, r.call.Value, context.Canceled, "%s: Run was cancelled before every item was consumed: it must return ctx.Err()", s)
 		})
 	})
 }
@@ -414,13 +399,13 @@ func TestCancelFullBuffer(t *testing.T) {
 		synctest.Wait()
 		r.release()
 		synctest.Wait()
-		if !r.returned() {
+		if !r.call.Returned() {
 			require.Failf(t, "Run did not return after ctx was cancelled",
 				"%s: ctx was cancelled while the buffer was full, and the running Consume calls have returned, but Run has "+
 					"not %s. A producer blocked sending to a full buffer must also watch ctx.Done() (select on both), "+
 					"or it waits for ever once the consumers are gone", s, r.state())
 		}
-		require.ErrorIsf(t, r.err, context.Canceled, "%s: Run was cancelled before every item was consumed: it must return ctx.Err()", s)
+		require.ErrorIsf(t, r.call.Value, context.Canceled, "%s: Run was cancelled before every item was consumed: it must return ctx.Err()", s)
 		// When the bubble ends, any goroutine still blocked is reported as a leak.
 	})
 }
@@ -466,14 +451,14 @@ func TestCancelEmptyBuffer(t *testing.T) {
 		synctest.Wait()
 		letResume()
 		synctest.Wait()
-		if !r.returned() {
+		if !r.call.Returned() {
 			require.Failf(t, "Run did not return after ctx was cancelled",
 				"%s: ctx was cancelled while the consumers waited on an empty buffer, and the producer has been let go, "+
 					"but Run has not returned %s. A consumer waiting for an item must stop when no more items can come: "+
 					"watch ctx.Done() while receiving, and make sure the buffer is closed after the producers have "+
 					"stopped, also when they stopped early", s, r.state())
 		}
-		require.ErrorIsf(t, r.err, context.Canceled, "%s: Run was cancelled before every item was consumed: it must return ctx.Err()", s)
+		require.ErrorIsf(t, r.call.Value, context.Canceled, "%s: Run was cancelled before every item was consumed: it must return ctx.Err()", s)
 		// When the bubble ends, any goroutine still blocked is reported as a leak.
 	})
 }
@@ -523,14 +508,14 @@ func TestRunWaitsForProducers(t *testing.T) {
 			}
 			r.cancel()
 			synctest.Wait()
-			require.Falsef(t, r.returned(),
+			require.Falsef(t, r.call.Returned(),
 				"%s: Run returned %v right after ctx was cancelled, while producer 0 was still running (inside Sent). "+
 					"Run must return only after every goroutine it started has exited, the producers included: wait for "+
-					"them (WaitGroup) in Run itself, not in a goroutine of its own", s, r.err)
+					"them (WaitGroup) in Run itself, not in a goroutine of its own", s, r.call.Value)
 			resume()
 			synctest.Wait()
-			require.Truef(t, r.returned(), "%s: the producer was let go after the cancel, but Run did not return %s", s, r.state())
-			require.ErrorIsf(t, r.err, context.Canceled, "%s: Run was cancelled before every item was consumed: it must return ctx.Err()", s)
+			require.Truef(t, r.call.Returned(), "%s: the producer was let go after the cancel, but Run did not return %s", s, r.state())
+			require.ErrorIsf(t, r.call.Value, context.Canceled, "%s: Run was cancelled before every item was consumed: it must return ctx.Err()", s)
 		})
 	})
 	t.Run("at the end of the work", func(t *testing.T) {
@@ -547,14 +532,14 @@ func TestRunWaitsForProducers(t *testing.T) {
 					"%s: the producer should be paused inside Sent after its last item, and the consumers should have "+
 						"consumed all 3 items %s", s, r.state())
 			}
-			require.Falsef(t, r.returned(),
+			require.Falsef(t, r.call.Returned(),
 				"%s: Run returned %v when the last item was consumed, while the producer was still running (inside Sent "+
 					"after its last send). Counting the items consumed does not tell that the producers have finished: "+
-					"wait for the producers (WaitGroup), then close the buffer, then wait for the consumers", s, r.err)
+					"wait for the producers (WaitGroup), then close the buffer, then wait for the consumers", s, r.call.Value)
 			resume()
 			synctest.Wait()
-			require.Truef(t, r.returned(), "%s: the producer was let go, but Run did not return %s", s, r.state())
-			require.NoErrorf(t, r.err, "%s: Run must return nil when the work is done", s)
+			require.Truef(t, r.call.Returned(), "%s: the producer was let go, but Run did not return %s", s, r.state())
+			require.NoErrorf(t, r.call.Value, "%s: Run must return nil when the work is done", s)
 		})
 	})
 }
@@ -592,8 +577,8 @@ func TestNoSendAfterCancel(t *testing.T) {
 						"with a ready send and a done ctx picks either at random, and a send tried first (select with "+
 						"default) ignores the cancel whenever there is room %s", s, sent-24, r.finished.Load()-24, r.state())
 			}
-			require.Truef(t, r.returned(), "%s: Run did not return after the cancel %s", s, r.state())
-			require.ErrorIsf(t, r.err, context.Canceled, "%s: Run was cancelled before every item was consumed", s)
+			require.Truef(t, r.call.Returned(), "%s: Run did not return after the cancel %s", s, r.state())
+			require.ErrorIsf(t, r.call.Value, context.Canceled, "%s: Run was cancelled before every item was consumed", s)
 		})
 	})
 	t.Run("full buffer", func(t *testing.T) {
@@ -611,7 +596,7 @@ func TestNoSendAfterCancel(t *testing.T) {
 					"%s: ctx was cancelled while the producers waited on a full buffer; when the consumers made room, "+
 						"%d more item(s) were sent. A cancelled producer sends nothing more %s", s, now-sent, r.state())
 			}
-			require.Truef(t, r.returned(), "%s: Run did not return after the cancel %s", s, r.state())
+			require.Truef(t, r.call.Returned(), "%s: Run did not return after the cancel %s", s, r.state())
 		})
 	})
 }
@@ -699,8 +684,8 @@ func TestInvalidConfig(t *testing.T) {
 			harness.Bubble(t, func(t *testing.T) {
 				r := start(t, shape{2, 2, 3, 1}, false, tc.edit)
 				synctest.Wait()
-				require.Truef(t, r.returned(), "Run with %s must return ErrInvalidConfig at once %s", tc.name, r.state())
-				require.ErrorIsf(t, r.err, prodcons.ErrInvalidConfig, "Run with %s", tc.name)
+				require.Truef(t, r.call.Returned(), "Run with %s must return ErrInvalidConfig at once %s", tc.name, r.state())
+				require.ErrorIsf(t, r.call.Value, prodcons.ErrInvalidConfig, "Run with %s", tc.name)
 				require.Zerof(t, r.sent.Load()+r.finished.Load(), "Run with %s must start nothing %s", tc.name, r.state())
 			})
 		})

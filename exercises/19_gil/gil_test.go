@@ -1,10 +1,8 @@
 package gil_test
 
 import (
-	"bytes"
 	"fmt"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -478,16 +476,6 @@ func TestOneThreadAtATime(t *testing.T) {
 	}
 }
 
-// goroutineID returns the id of the calling goroutine, from its stack header
-// "goroutine 17 [running]:". Tests only.
-func goroutineID() int64 {
-	buf := make([]byte, 64)
-	buf = buf[:runtime.Stack(buf, false)]
-	buf = bytes.TrimPrefix(buf, []byte("goroutine "))
-	id, _ := strconv.ParseInt(string(buf[:bytes.IndexByte(buf, ' ')]), 10, 64)
-	return id
-}
-
 // TestThreadsAreGoroutines: every simulated thread runs in a goroutine of its
 // own (not in the goroutine that called Run, and not shared with another
 // thread), and all of them have ended when Run returns. This test runs in
@@ -496,18 +484,18 @@ func goroutineID() int64 {
 func TestThreadsAreGoroutines(t *testing.T) {
 	harness.Setup(t)
 	const threads = 3
-	ids := make([][]int64, threads) // thread i's Work only appends to ids[i]
+	ids := make([][]uint64, threads) // thread i's Work only appends to ids[i]
 	ps := make([]gil.Program, threads)
 	for i := range ps {
 		for range 3 {
-			ps[i] = append(ps[i], gil.Op{Kind: gil.Compute, Work: func() { ids[i] = append(ids[i], goroutineID()) }})
+			ps[i] = append(ps[i], gil.Op{Kind: gil.Compute, Work: func() { ids[i] = append(ids[i], harness.GoroutineID()) }})
 		}
 	}
-	caller := goroutineID()
+	caller := harness.GoroutineID()
 	trace := gil.Run(1, ps...)
 	require.Len(t, trace, 3*threads, "Run must return the whole trace: 3 threads of 3 Compute instructions")
 
-	owner := map[int64]int{}
+	owner := map[uint64]int{}
 	for i, got := range ids {
 		require.Lenf(t, got, 3, "thread %d: Work must be called once per Compute instruction", i)
 		for _, id := range got {

@@ -193,16 +193,6 @@ func TestSumAnySplit(t *testing.T) {
 	}
 }
 
-// goroutineID is the id of the calling goroutine, from the first line of
-// its stack trace ("goroutine 42 [running]:"). Tests only.
-func goroutineID() uint64 {
-	var buf [64]byte
-	s := string(buf[:runtime.Stack(buf[:], false)])
-	s = strings.TrimPrefix(s, "goroutine ")
-	id, _ := strconv.ParseUint(s[:strings.IndexByte(s, ' ')], 10, 64)
-	return id
-}
-
 // sumCase is one call of Sum; procs is the GOMAXPROCS it runs with (it
 // matters only for parts <= 0).
 type sumCase struct{ n, parts, procs int }
@@ -250,7 +240,7 @@ func TestSumContiguousRanges(t *testing.T) {
 		var order []uint64        // goroutines in the order of their first call
 		byG := map[uint64][]int{} // the indexes each goroutine was given, in call order
 		f := func(i int) int64 {
-			g := goroutineID()
+			g := harness.GoroutineID()
 			mu.Lock()
 			defer mu.Unlock()
 			if _, ok := byG[g]; !ok {

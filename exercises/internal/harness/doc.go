@@ -20,6 +20,10 @@
 //     channel (see package grader/event), which student code cannot reach.
 //
 // The package also has helpers for deterministic concurrency tests: Bubble
-// runs a test body in a testing/synctest bubble with fake time, and Together
-// starts goroutines that are released at the same moment.
+// runs a test body in a testing/synctest bubble with fake time, Together
+// starts goroutines that are released at the same moment, Eventually lets
+// fake time pass until a condition holds, and Go runs a call in a goroutine
+// of its own so that the test can see whether it returned (Call,
+// CountReturned, RequireWaiting). GoroutineID and Closed answer small
+// questions the tests often ask.
 package harness

@@ -3,11 +3,13 @@ package harness_test
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -197,4 +199,133 @@ func TestEventually(t *testing.T) {
 		assert.False(t, harness.Eventually(func() bool { return false }, time.Second, 10*time.Second))
 		assert.Equal(t, 10*time.Second, time.Since(start), "it gave up after its patience")
 	})
+}
+
+func TestGo(t *testing.T) {
+	harness.Setup(t)
+	tests := []struct {
+		name  string
+		delay time.Duration // fake time f takes
+		value string
+	}{
+		{name: "returns at once", value: "now"},
+		{name: "returns later", delay: 3 * time.Second, value: "later"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			harness.Bubble(t, func(t *testing.T) {
+				c := harness.Go(func() string { time.Sleep(tt.delay); return tt.value })
+				synctest.Wait()
+				if tt.delay > 0 {
+					require.False(t, c.Returned(), "f is still sleeping")
+					assert.Zero(t, c.Value, "no value before the return")
+					assert.Equal(t, 1, harness.Running())
+					time.Sleep(tt.delay)
+					synctest.Wait()
+				}
+				require.True(t, c.Returned())
+				assert.True(t, c.Returned(), "once returned, always returned")
+				assert.Equal(t, tt.value, c.Value)
+				assert.Equal(t, tt.delay, c.Elapsed, "fake time from Go to the return")
+				assert.Zero(t, harness.Running(), "the goroutine has ended")
+			})
+		})
+	}
+}
+
+func TestCountReturned(t *testing.T) {
+	harness.Setup(t)
+	tests := []struct {
+		name    string
+		delays  []time.Duration // fake time each call takes
+		after   time.Duration   // fake time that passes before counting
+		want    int
+		running int
+	}{
+		{name: "no calls"},
+		{name: "none yet", delays: []time.Duration{time.Second, 2 * time.Second}, want: 0, running: 2},
+		{name: "some", delays: []time.Duration{time.Second, 3 * time.Second, 0}, after: 2 * time.Second, want: 2, running: 1},
+		{name: "all", delays: []time.Duration{0, time.Second}, after: time.Second, want: 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			harness.Bubble(t, func(t *testing.T) {
+				var calls []*harness.Call[int]
+				for i, d := range tt.delays {
+					calls = append(calls, harness.Go(func() int { time.Sleep(d); return i }))
+				}
+				time.Sleep(tt.after)
+				synctest.Wait()
+				assert.Equal(t, tt.want, harness.CountReturned(calls))
+				assert.Equal(t, tt.running, harness.Running())
+				time.Sleep(time.Minute) // the others return before the bubble ends
+			})
+		})
+	}
+}
+
+// fakeT records the failure a helper reports instead of failing the test.
+type fakeT struct {
+	*testing.T
+	failed  bool
+	message string
+}
+
+func (f *fakeT) Helper() {}
+
+func (f *fakeT) Errorf(format string, args ...any) {
+	f.failed = true
+	f.message += fmt.Sprintf(format, args...)
+}
+
+func (f *fakeT) FailNow() { f.failed = true }
+
+func TestRequireWaiting(t *testing.T) {
+	harness.Setup(t)
+	tests := []struct {
+		name    string
+		returns []bool // which calls return at once; the others wait
+		what    string
+		failure string // "" for none
+		message string
+	}{
+		{name: "no calls", what: "Get"},
+		{name: "all waiting", returns: []bool{false, false}, what: "Get"},
+		{
+			name: "one returned", returns: []bool{false, true, true}, what: "Get on an empty queue",
+			failure: "Get on an empty queue did not wait",
+			message: "Get on an empty queue: call #1 returned 1 at once; it must block",
+		},
+		{
+			name: "trailing comma", returns: []bool{true}, what: "Get, 2s in,",
+			failure: "Get, 2s in, did not wait",
+			message: "Get, 2s in: call #0 returned 0 at once; it must block",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			harness.Bubble(t, func(t *testing.T) {
+				release := make(chan struct{})
+				defer close(release)
+				var calls []*harness.Call[int]
+				for i, returns := range tt.returns {
+					calls = append(calls, harness.Go(func() int {
+						if !returns {
+							<-release
+						}
+						return i
+					}))
+				}
+				ft := &fakeT{T: t}
+				harness.RequireWaiting(ft, calls, tt.what, "; it must block")
+				if tt.failure == "" {
+					assert.False(t, ft.failed, "unexpected failure: %s", ft.message)
+					return
+				}
+				require.True(t, ft.failed, "RequireWaiting must fail")
+				assert.Contains(t, ft.message, "Error:      \t"+tt.failure+"\n")
+				assert.Contains(t, ft.message, "Messages:   \t"+tt.message+"\n")
+			})
+		})
+	}
 }

@@ -59,7 +59,7 @@ func GoroutineID() uint64 {
 }
 
 // Closed reports, without blocking, whether ch is closed (or has a value
-// ready).
+// ready). A nil channel is never closed.
 func Closed[T any](ch <-chan T) bool {
 	select {
 	case <-ch:
