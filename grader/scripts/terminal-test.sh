@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Checks what a student sees in a real 80-column terminal, through tmux, on
 # a fresh copy of the kit:
-#   1. the grade of a fresh kit fits 80 columns and shows the focused view;
+#   1. the grade of a fresh kit fits 80 columns and shows the focused view,
+#      in English and in Chinese (display columns: a Chinese character
+#      takes two);
 #   2. grader watch grades the exercise, reacts to a save of the student's
 #      file with the new result (the time it took is printed; the 1.5 s goal
 #      is measured by make bench, not asserted here), moves on once the
@@ -40,6 +42,19 @@ wide=$(printf '%s\n' "$screen" | awk '{ if (length($0) > 80) print }')
 printf '%s\n' "$screen" | grep -q "exercises not started yet" || fail "the focused view does not count the exercises not started"
 printf '%s\n' "$screen" | grep -q "Next: exercises/01_goroutines" || fail "no next step"
 echo "terminal-test: ok: a fresh kit's grade fits 80 columns ($(printf '%s\n' "$screen" | grep -c .) lines)"
+tmux kill-session -t "$session"
+
+# 1b. The same grade in Chinese (cached: nothing is graded again), where a
+# character takes two columns: wc -L counts display columns in a UTF-8
+# locale.
+tmux -u new-session -d -s "$session" -x 80 -y 50 "cd '$kit' && LANG=zh_CN.UTF-8 bin/grader; echo GRADE-DONE; sleep 600"
+wait_for GRADE-DONE 120
+screen=$(tmux capture-pane -p -J -S - -t "$session")
+printf '%s\n' "$screen" | grep -q "总分：" || fail "the Chinese grade has no total (总分)"
+printf '%s\n' "$screen" | grep -q "下一步：exercises/01_goroutines" || fail "the Chinese grade has no next step"
+columns=$(printf '%s\n' "$screen" | LC_ALL=C.UTF-8 wc -L)
+[ "$columns" -le 80 ] || fail "the Chinese grade is $columns columns wide"
+echo "terminal-test: ok: the grade in Chinese fits 80 columns ($columns at the widest)"
 tmux kill-session -t "$session"
 
 # 2. grader watch.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -488,4 +489,29 @@ func TestChinese(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestMachineOutputsDoNotChangeWithTheLanguage: the JSON document and the
+// JUnit file of a grade are the same in Chinese as in English (apart from
+// how long each test took), while the text view is Chinese.
+func TestMachineOutputsDoNotChangeWithTheLanguage(t *testing.T) {
+	root := fakekit.Checkout(t, fakekit.FS(t), map[string]string{fakekit.OtherFile: "other_correct.go"})
+	durations := regexp.MustCompile(`"duration_ms": \d+|time="[0-9.]+"|\(\d+\.\d+s\)`)
+	grade := func(env map[string]string, args ...string) (string, string) {
+		var out, errOut bytes.Buffer
+		junit := filepath.Join(t.TempDir(), "junit.xml")
+		app := &App{Stdout: &out, Stderr: &errOut, Course: fakeCourse(t), Getenv: func(k string) string { return env[k] }}
+		code := app.Run(context.Background(), append([]string{"--dir", root, "--no-cache", "--junit", junit}, args...))
+		require.Equal(t, ExitOK, code, errOut.String())
+		data, err := os.ReadFile(junit)
+		require.NoError(t, err)
+		return durations.ReplaceAllString(out.String(), ""), durations.ReplaceAllString(string(data), "")
+	}
+	zh := map[string]string{"LANG": "zh_CN.UTF-8"}
+	enJSON, enJUnit := grade(nil, "--json")
+	zhJSON, zhJUnit := grade(zh, "--json")
+	assert.Equal(t, enJSON, zhJSON)
+	assert.Equal(t, enJUnit, zhJUnit)
+	text, _ := grade(zh)
+	assert.Contains(t, text, "总分：10 / 20")
 }
