@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/concurrency-kit/kit/grader/catalog"
 	"github.com/concurrency-kit/kit/grader/event"
@@ -87,17 +88,18 @@ func (v Verifier) Run(ctx context.Context, names []string) (bool, error) {
 		}
 	}
 	if len(complete) > 0 {
-		if err := v.checkStubs(ctx, c, complete); err != nil {
-			return false, err
-		}
-		if err := v.checkSolutions(ctx, c, complete); err != nil {
-			return false, err
-		}
-		if err := v.checkMistakes(ctx, c, complete); err != nil {
-			return false, err
-		}
-		if err := v.checkAlternatives(ctx, c, complete); err != nil {
-			return false, err
+		for _, check := range []struct {
+			what string
+			run  func(context.Context, *checker, []catalog.Exercise) error
+		}{
+			{"stubs", v.checkStubs}, {"solutions", v.checkSolutions},
+			{"wrong implementations", v.checkMistakes}, {"alternative answers", v.checkAlternatives},
+		} {
+			started := time.Now()
+			if err := check.run(ctx, c, complete); err != nil {
+				return false, err
+			}
+			fmt.Fprintf(v.Log, "      (%s checked in %s)\n", check.what, time.Since(started).Round(100*time.Millisecond))
 		}
 	}
 	if c.defects > 0 {
@@ -339,10 +341,12 @@ func gradeInRounds[F any](ctx context.Context, v Verifier, perExercise [][]F, fi
 			replace[v.path(fx.ex.Path(), fx.ex.Files[0])] = fx.file
 			exs = append(exs, fx.ex)
 		}
+		started := time.Now()
 		doc, err := v.grade(ctx, exs, replace)
 		if err != nil {
 			return fmt.Errorf("grade %s: %w", what, err)
 		}
+		fmt.Fprintf(v.Log, "      (%s, round %d: %d graded in %s)\n", what, i+1, len(round), time.Since(started).Round(100*time.Millisecond))
 		for j, f := range round {
 			judge(f, doc.Exercises[j])
 		}
