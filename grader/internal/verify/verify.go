@@ -8,13 +8,16 @@ package verify
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/concurrency-kit/kit/grader/catalog"
@@ -320,10 +323,18 @@ type fixture struct {
 	file string
 }
 
+// roundsAtOnce is how many rounds are graded at the same time: a round
+// ends with its slowest exercise, and while it finishes alone the next
+// round's builds and tests use the idle core.
+const roundsAtOnce = 2
+
 // gradeInRounds grades fixtures, given per exercise, in rounds: round i
 // holds the i-th fixture of every exercise that has one, so that one build
-// and one grading run serve many exercises. judge gets each result.
+// and one grading run serve many exercises. Rounds are graded roundsAtOnce
+// at a time, each in a clean room of its own; judge gets each result, one
+// call at a time.
 func gradeInRounds[F any](ctx context.Context, v Verifier, perExercise [][]F, fixtureOf func(F) fixture, what string, judge func(F, report.Exercise)) error {
+	var rounds [][]F
 	for i := 0; ; i++ {
 		var round []F
 		for _, fs := range perExercise {
@@ -332,25 +343,59 @@ func gradeInRounds[F any](ctx context.Context, v Verifier, perExercise [][]F, fi
 			}
 		}
 		if len(round) == 0 {
-			return nil
+			break
 		}
-		replace := map[string]string{}
-		var exs []catalog.Exercise
-		for _, f := range round {
-			fx := fixtureOf(f)
-			replace[v.path(fx.ex.Path(), fx.ex.Files[0])] = fx.file
-			exs = append(exs, fx.ex)
-		}
-		started := time.Now()
-		doc, err := v.grade(ctx, exs, replace)
-		if err != nil {
-			return fmt.Errorf("grade %s: %w", what, err)
-		}
-		fmt.Fprintf(v.Log, "      (%s, round %d: %d graded in %s)\n", what, i+1, len(round), time.Since(started).Round(100*time.Millisecond))
-		for j, f := range round {
-			judge(f, doc.Exercises[j])
-		}
+		rounds = append(rounds, round)
 	}
+	if v.Options.Jobs == 0 {
+		// The rounds share the cores: as many test processes at once as
+		// one grade alone would run.
+		v.Options.Jobs = max(1, runtime.NumCPU()/roundsAtOnce)
+	}
+	var (
+		mu   sync.Mutex // judge and the log, one round at a time
+		wg   sync.WaitGroup
+		errs = make([]error, len(rounds))
+		next = make(chan int)
+	)
+	for range min(roundsAtOnce, len(rounds)) {
+		wg.Go(func() {
+			for i := range next {
+				round := rounds[i]
+				replace := map[string]string{}
+				var exs []catalog.Exercise
+				for _, f := range round {
+					fx := fixtureOf(f)
+					replace[v.path(fx.ex.Path(), fx.ex.Files[0])] = fx.file
+					exs = append(exs, fx.ex)
+				}
+				started := time.Now()
+				doc, err := v.grade(ctx, exs, replace)
+				if err != nil {
+					errs[i] = fmt.Errorf("grade %s: %w", what, err)
+					continue
+				}
+				mu.Lock()
+				fmt.Fprintf(v.Log, "      (%s, round %d: %d graded in %s)\n", what, i+1, len(round), time.Since(started).Round(100*time.Millisecond))
+				for j, f := range round {
+					judge(f, doc.Exercises[j])
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	for i := range rounds {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return errors.Join(errs...)
 }
 
 // judgeMistake holds a fixture to its header. Two things are defects, as
