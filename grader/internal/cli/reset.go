@@ -25,7 +25,7 @@ func runReset(_ context.Context, a *App, o *options, args []string) error {
 		return err
 	}
 	ex := selected[0]
-	if !o.yes && !a.confirm(fmt.Sprintf("Put back the kit's stub of %s? Your code in %s will be replaced (a copy is kept). [y/N] ",
+	if !o.yes && !a.confirm(a.tr.Trf("Put back the kit's stub of %s? Your code in %s will be replaced (a copy is kept). [y/N] ",
 		ex.Path(), strings.Join(ex.Files, ", "))) {
 		return usageErrorf("reset cancelled; nothing changed")
 	}
@@ -47,7 +47,7 @@ func runReset(_ context.Context, a *App, o *options, args []string) error {
 			return err
 		}
 	}
-	fmt.Fprintf(a.Stdout, "%s is back to the kit's stub. Your version is in %s\n", ex.Path(), backup)
+	fmt.Fprint(a.Stdout, a.tr.Trf("%s is back to the kit's stub. Your version is in %s\n", ex.Path(), backup))
 	return nil
 }
 

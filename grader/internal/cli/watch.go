@@ -31,7 +31,7 @@ func runWatch(ctx context.Context, a *App, o *options, args []string) error {
 	defer restore()
 	session := &watch.Session{
 		Out: out, Root: kit.Root, Exercises: kit.Catalog.Exercises, Current: start, Keys: keys,
-		Text: report.TextOptions{Color: a.useColor(o.color), Width: a.Width},
+		Text: report.TextOptions{Color: a.useColor(o.color), Width: a.Width, Printer: a.tr},
 		Grade: func(ctx context.Context, ex catalog.Exercise) (*report.Document, error) {
 			one := opts
 			one.Exercises = []catalog.Exercise{ex}
@@ -42,7 +42,7 @@ func runWatch(ctx context.Context, a *App, o *options, args []string) error {
 			all := opts
 			all.Exercises = kit.Catalog.Exercises
 			if results, err := grade.Cached(all); err == nil {
-				(&App{Stdout: w}).writeProgress(all.Exercises, results)
+				(&App{Stdout: w, tr: a.tr}).writeProgress(all.Exercises, results)
 			}
 		},
 	}

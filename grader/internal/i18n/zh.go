@@ -62,4 +62,12 @@ var chinese = map[string]string{
 	"class needs one folder of submissions (got %d arguments); to join shards, use grader class merge DIR...": "class 需要一个提交文件夹（收到 %d 个参数）；要合并分片，请用 grader class merge DIR...",
 	"class merge needs the report folders of the shards":                                                      "class merge 需要各分片的报告文件夹",
 	"student %s is in two shards, %s and %s":                                                                  "学生 %s 出现在两个分片中：%s 和 %s",
+
+	// watch and reset.
+	"grader watch: grading %s...\n":              "grader watch：正在评分 %s……\n",
+	"✓ %s is done. On to the next exercise.\n\n": "✓ %s 完成了。进入下一个练习。\n\n",
+	"Edit %s and save: it is graded again.\n":    "编辑 %s 并保存：它会被重新评分。\n",
+	"h hint · l list · q quit":                   "h 提示 · l 列表 · q 退出",
+	"Put back the kit's stub of %s? Your code in %s will be replaced (a copy is kept). [y/N] ": "恢复 %s 的课程自带桩代码？你在 %s 中的代码将被替换（会保留一份副本）。[y/N] ",
+	"%s is back to the kit's stub. Your version is in %s\n":                                    "%s 已恢复为课程自带的桩代码。你的版本保存在 %s\n",
 }

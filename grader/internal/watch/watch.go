@@ -100,7 +100,8 @@ func (s *Session) Run(ctx context.Context) error {
 
 // show grades ex and shows the result, and reports whether ex is done.
 func (s *Session) show(ctx context.Context, ex catalog.Exercise) (bool, error) {
-	fmt.Fprintf(s.Out, "%sgrader watch: grading %s...\n", clearScreen, ex.Path())
+	tr := s.Text.Printer
+	fmt.Fprint(s.Out, clearScreen+tr.Trf("grader watch: grading %s...\n", ex.Path()))
 	doc, err := s.Grade(ctx, ex)
 	if err != nil {
 		return false, err
@@ -115,13 +116,13 @@ func (s *Session) show(ctx context.Context, ex catalog.Exercise) (bool, error) {
 	done := len(doc.Exercises) == 1 && doc.Exercises[0].Done()
 	switch {
 	case done && s.Current+1 < len(s.Exercises):
-		s.banner = fmt.Sprintf("✓ %s is done. On to the next exercise.\n\n", ex.Path())
+		s.banner = tr.Trf("✓ %s is done. On to the next exercise.\n\n", ex.Path())
 	case done:
-		fmt.Fprintln(s.Out, "\nEvery exercise is done. Well done!")
+		fmt.Fprintln(s.Out, "\n"+tr.Tr("Every exercise is done. Well done!"))
 	default:
-		fmt.Fprintf(s.Out, "\nEdit %s and save: it is graded again.\n", filepath.Join(ex.Path(), ex.Files[0]))
+		fmt.Fprint(s.Out, "\n"+tr.Trf("Edit %s and save: it is graded again.\n", filepath.Join(ex.Path(), ex.Files[0])))
 	}
-	fmt.Fprintln(s.Out, "h hint · l list · q quit")
+	fmt.Fprintln(s.Out, tr.Tr("h hint · l list · q quit"))
 	return done, nil
 }
 
