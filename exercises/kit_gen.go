@@ -59,7 +59,7 @@ var Sums = map[string]string{
 	"exercises/09_tickets/tickets_test.go":                 "8566af3ada34ee43c7f7451e12ce0ef7a970dc690734bbf1653e3d9fd1cd660b",
 	"exercises/10_lock/lock_test.go":                       "509e9b01a95089f8a6633c4be32fcd2d8b2895e706a47bdb0f5284fabde613a4",
 	"exercises/11_contention/contention_test.go":           "5d92c48cf3d1f7f72f5531b0056db38b76e1ab9e9c6cc278df46d347a6d1bafe",
-	"exercises/12_transfer/transfer_test.go":               "74b297d781957c553a4750408765c82eb5d07bdb69420a89eb083d49deb7e1e3",
+	"exercises/12_transfer/transfer_test.go":               "ba7b0c462a45c481de6f6337683e164234437bd09cd635f97caffda753cdd7b1",
 	"exercises/13_philosophers/philosophers_test.go":       "e683bf74f1b992e9533768e9f9bd3c1fe3dc8155e605316d4a58454b2d8b181f",
 	"exercises/14_queue/queue_test.go":                     "2bb50e4296dabe1d4a822f887c79ed87a5dc27765977203824681dc1e5b5da29",
 	"exercises/15_lifo_priority/lifopriority_test.go":      "a85776ee1ebf9c990d7591ddba93305b5cf68aa84df3f5123209e88d2e891508",

@@ -407,11 +407,11 @@ func transferWaits() int64 {
 // accounts are always free. With one bank-wide lock, the transfers of the
 // other pairs hold it now and then, and the runtime's block profile records
 // the waits. (This test sets GOMAXPROCS to 2 while it runs, whatever the
-// machine, and repeats a few rounds: a correct Transfer never waits here.)
+// machine, and repeats up to 12 rounds; waits in two rounds fail it.)
 func TestDisjointTransfersDoNotWait(t *testing.T) {
 	harness.Setup(t)
 	const (
-		rounds = 8
+		rounds = 12
 		pairs  = 8
 		moves  = 2000
 	)
@@ -419,9 +419,14 @@ func TestDisjointTransfersDoNotWait(t *testing.T) {
 	runtime.SetBlockProfileRate(1)
 	defer runtime.SetBlockProfileRate(0)
 
-	before := transferWaits()
+	// A lock shared by the pairs makes them wait in most rounds. A wait
+	// can also be seen, very rarely, in a round of a correct Transfer (one
+	// in some hundreds of rounds on a loaded machine), so it takes waits in
+	// two rounds to fail.
 	var waits int64
-	for round := 0; round < rounds && waits == 0; round++ {
+	waitingRounds := 0
+	for round := 0; round < rounds && waitingRounds < 2; round++ {
+		before := transferWaits()
 		accs := make([]*transfer.Account, 2*pairs)
 		for i := range accs {
 			accs[i] = newAccount(t, i+1, 100)
@@ -445,15 +450,18 @@ func TestDisjointTransfersDoNotWait(t *testing.T) {
 		for _, err := range errs {
 			require.NoError(t, err, "every transfer has enough funds and must succeed")
 		}
-		waits = transferWaits() - before
+		if w := transferWaits() - before; w > 0 {
+			waits += w
+			waitingRounds++
+		}
 		for i, a := range accs {
 			require.Equalf(t, int64(100), a.Balance(), "balance of account #%d after an even number of transfers back and forth", i+1)
 		}
 	}
-	require.Zerof(t, waits,
-		"Transfer waited %d times (for a lock or a channel), while each pair of accounts was used by one goroutine only "+
+	require.Lessf(t, waitingRounds, 2,
+		"Transfer waited %d times (for a lock or a channel) in %d rounds, while each pair of accounts was used by one goroutine only "+
 			"and nothing else touched them: the transfers of different pairs wait for each other. Lock only the two "+
-			"accounts of the transfer (their own mutexes), not one lock shared by the whole bank", waits)
+			"accounts of the transfer (their own mutexes), not one lock shared by the whole bank", waits, waitingRounds)
 }
 
 // TestMoneyNeverInFlight watches two accounts while money moves from a to b
