@@ -103,7 +103,9 @@ func TestGradeTellsEveryCauseApart(t *testing.T) {
 					assert.Contains(t, test.Message, "more than 256 MiB")
 				}
 				if test.Cause == "timeout" {
-					assert.GreaterOrEqual(t, test.DurationMS, int64(2000), "a hang runs to its 2 s limit")
+					// Measured from when the grader read the start record, which
+					// on a loaded machine can be a little after the test began.
+					assert.GreaterOrEqual(t, test.DurationMS, int64(1800), "a hang runs to its 2 s limit")
 				}
 			}
 			if box.Enabled() {
