@@ -111,13 +111,10 @@ func Grade(ctx context.Context, opts Options, subs []Submission) ([]Record, erro
 	if now == nil {
 		now = time.Now
 	}
-	solutions, err := readSolutions(opts)
-	if err != nil {
-		return nil, err
-	}
+	refs := readReferences(opts)
 	records := make([]Record, 0, len(subs))
 	for i, sub := range subs {
-		rec, err := gradeOne(ctx, opts, solutions, sub)
+		rec, err := gradeOne(ctx, opts, refs, sub)
 		if err != nil {
 			return records, fmt.Errorf("student %s: %w", sub.Student, err)
 		}
@@ -131,7 +128,7 @@ func Grade(ctx context.Context, opts Options, subs []Submission) ([]Record, erro
 }
 
 // gradeOne grades one submission.
-func gradeOne(ctx context.Context, opts Options, solutions map[string]string, sub Submission) (Record, error) {
+func gradeOne(ctx context.Context, opts Options, refs references, sub Submission) (Record, error) {
 	rec := Record{Student: sub.Student, Submission: filepath.Base(sub.Path)}
 	if sub.Problem != "" {
 		rec.Status = statusNotGraded + sub.Problem
@@ -160,7 +157,7 @@ func gradeOne(ctx context.Context, opts Options, solutions map[string]string, su
 	}
 	rec.Document = *doc
 	rec.Status = status(doc)
-	rec.Fingerprints, rec.SolutionCopies = fingerprints(opts, solutions, root)
+	rec.Fingerprints, rec.SolutionCopies = fingerprints(opts, refs, root)
 	return rec, nil
 }
 

@@ -156,6 +156,7 @@ func Gradebook(exercises []catalog.Exercise, records []Record) ([]byte, error) {
 	if err := w.Write(Header(exercises)); err != nil {
 		return nil, err
 	}
+	most := number(maxScore(exercises))
 	for _, r := range records {
 		row := []string{cell(r.Student)}
 		scores := map[string]float64{}
@@ -178,7 +179,7 @@ func Gradebook(exercises []catalog.Exercise, records []Record) ([]byte, error) {
 		if r.LateCommits != nil {
 			late = strconv.Itoa(*r.LateCommits)
 		}
-		row = append(row, total, number(maxScore(exercises)), r.Commit, late,
+		row = append(row, total, most, r.Commit, late,
 			cell(strings.Join(r.ChangedKitFiles, " ")), cell(r.Status))
 		if err := w.Write(row); err != nil {
 			return nil, err

@@ -93,7 +93,8 @@ const (
 // and most common causes, the identical submissions and a section per
 // student.
 func Page(exercises []catalog.Exercise, records []Record) ([]byte, error) {
-	p := page{Max: number(maxScore(exercises)), ChartWidth: chartWidth, ChartHeight: chartHeight}
+	most := maxScore(exercises)
+	p := page{Max: number(most), ChartWidth: chartWidth, ChartHeight: chartHeight}
 	for _, ex := range exercises {
 		p.Exercises = append(p.Exercises, ex.Name)
 	}
@@ -115,7 +116,7 @@ func Page(exercises []catalog.Exercise, records []Record) ([]byte, error) {
 		}
 		p.Median = number(math.Round(median*100) / 100)
 	}
-	p.Bins = histogram(totals, maxScore(exercises))
+	p.Bins = histogram(totals, most)
 	p.Stats = stats(exercises, records)
 	p.BarsHeight = len(p.Stats)*barRow + 10
 	p.Twins = FindTwins(p.Exercises, records)

@@ -55,26 +55,42 @@ func fingerprint(read func(name string) ([]byte, error), files []string) (string
 	return hex.EncodeToString(h.Sum(nil))[:16], true
 }
 
-// readSolutions fingerprints the reference solution of every exercise
-// (none when the kit's solutions are not at hand).
-func readSolutions(opts Options) (map[string]string, error) {
-	out := map[string]string{}
-	if opts.Solutions == "" {
-		return out, nil
-	}
+// references are the fingerprints the students' are compared with, per
+// exercise: the kit's stub and the reference solution. They are the same for
+// every student, so they are made once.
+type references struct {
+	stubs, solutions map[string]string
+}
+
+// readReferences fingerprints every exercise's stub and reference solution
+// (no solutions when the kit's are not at hand).
+func readReferences(opts Options) references {
+	refs := references{stubs: map[string]string{}, solutions: map[string]string{}}
 	for _, ex := range opts.Exercises {
+		if fp, ok := fingerprint(func(name string) ([]byte, error) {
+			data, ok := opts.Stubs[path.Join(ex.Path(), name)]
+			if !ok {
+				return nil, os.ErrNotExist
+			}
+			return data, nil
+		}, ex.Files); ok {
+			refs.stubs[ex.Name] = fp
+		}
+		if opts.Solutions == "" {
+			continue
+		}
 		dir := filepath.Join(opts.Solutions, filepath.FromSlash(ex.SolutionPath()))
 		if fp, ok := fingerprint(func(name string) ([]byte, error) { return os.ReadFile(filepath.Join(dir, name)) }, ex.Files); ok {
-			out[ex.Name] = fp
+			refs.solutions[ex.Name] = fp
 		}
 	}
-	return out, nil
+	return refs
 }
 
 // fingerprints returns the student's fingerprint per exercise (leaving out
 // the exercises still at the stub) and the exercises that copy the
 // reference solution.
-func fingerprints(opts Options, solutions map[string]string, root string) (map[string]string, []string) {
+func fingerprints(opts Options, refs references, root string) (map[string]string, []string) {
 	prints := map[string]string{}
 	var copies []string
 	for _, ex := range opts.Exercises {
@@ -82,21 +98,11 @@ func fingerprints(opts Options, solutions map[string]string, root string) (map[s
 		fp, ok := fingerprint(func(name string) ([]byte, error) {
 			return source.ReadStudentFile(filepath.Join(dir, name), name)
 		}, ex.Files)
-		if !ok {
-			continue
-		}
-		stub, _ := fingerprint(func(name string) ([]byte, error) {
-			data, ok := opts.Stubs[path.Join(ex.Path(), name)]
-			if !ok {
-				return nil, os.ErrNotExist
-			}
-			return data, nil
-		}, ex.Files)
-		if fp == stub {
+		if !ok || fp == refs.stubs[ex.Name] {
 			continue
 		}
 		prints[ex.Name] = fp
-		if solutions[ex.Name] == fp {
+		if refs.solutions[ex.Name] == fp {
 			copies = append(copies, ex.Name)
 		}
 	}
