@@ -113,14 +113,6 @@ func Cut(s string, n int) (string, string) {
 	return s, ""
 }
 
-// Pad pads s with spaces to n columns.
-func Pad(s string, n int) string {
-	if w := Width(s); w < n {
-		return s + strings.Repeat(" ", n-w)
-	}
-	return s
-}
-
 // Cause is a cause's identifier, with, in Chinese, what it means: "race:
 // 数据竞争". The identifier itself never changes with the language.
 func (p Printer) Cause(c event.Cause) string {

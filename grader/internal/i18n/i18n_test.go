@@ -136,5 +136,4 @@ func TestWidth(t *testing.T) {
 	head, rest := Cut("总分abc", 3)
 	assert.Equal(t, "总", head)
 	assert.Equal(t, "分abc", rest)
-	assert.Equal(t, "总 ", Pad("总", 3))
 }
