@@ -9,18 +9,16 @@ go 1.26.0
 
 require (
 	github.com/fsnotify/fsnotify v1.9.0
+	github.com/petermattis/goid v0.0.0-20250813065127-a731cc31b4fe
 	github.com/sasha-s/go-deadlock v0.3.9
 	github.com/stretchr/testify v1.12.1
 	go.uber.org/goleak v1.3.0
 	go.yaml.in/yaml/v3 v3.0.5
 	golang.org/x/term v0.36.0
+	golang.org/x/text v0.44.0
 )
 
-require (
-	github.com/petermattis/goid v0.0.0-20250813065127-a731cc31b4fe // indirect
-	golang.org/x/sys v0.37.0 // indirect
-	golang.org/x/text v0.44.0 // indirect
-)
+require golang.org/x/sys v0.37.0 // indirect
 `
 
 // GoSum is the kit's go.sum, compiled into the grader for the clean room.
@@ -40,8 +38,6 @@ golang.org/x/sys v0.37.0 h1:fdNQudmxPjkdUTPnLn5mdQv7Zwvbvpaxqs831goi9kQ=
 golang.org/x/sys v0.37.0/go.mod h1:OgkHotnGiDImocRcuBABYBEXf8A9a87e/uXjp9XT3ks=
 golang.org/x/term v0.36.0 h1:zMPR+aF8gfksFprF/Nc/rd1wRS1EI6nDBGyWAvDzx2Q=
 golang.org/x/term v0.36.0/go.mod h1:Qu394IJq6V6dCBRgwqshf3mPF85AqzYEzofzRdZkWss=
-golang.org/x/text v0.31.0 h1:aC8ghyu4JhP8VojJ2lEHBnochRno1sgL6nEi9WGFGMM=
-golang.org/x/text v0.31.0/go.mod h1:tKRAlv61yKIjGGHX/4tP1LTbc13YSec1pxVEWXzfoeM=
 golang.org/x/text v0.44.0 h1:YItdp/mQNGnsmrgpcdA5yQ3bnRxCfo/Tj/iByGW9GGo=
 golang.org/x/text v0.44.0/go.mod h1:S4FR1waQ9LbjQTls97SyRjDaUUVkaM+cXwwuG/G+MwY=
 `
@@ -52,14 +48,14 @@ var Sums = map[string]string{
 	"exercises/02_daemon/daemon_test.go":                   "82a89b97f17066e44c6a07d02acab2c795d0614776525a3e478db5fbdaaf6bc2",
 	"exercises/03_registry/registry_test.go":               "41281ac7fdcf37d7ff3f315c00ff46aaafa8d13e7bf005fa487beed0c06a39c5",
 	"exercises/04_runner/runner_test.go":                   "3a62a5512108cd0c528fbc9dce41758762501cc59c4ba9be63f42b84af229f3f",
-	"exercises/05_ordering/ordering_test.go":               "60d6b8a17481b4a80cbc82d354982843726b2c9e87d0674e8a2ebf55fb554459",
+	"exercises/05_ordering/ordering_test.go":               "348e0b94373220dd232bb32b6869fc181bca976a3384052ede7277ed105ef42c",
 	"exercises/06_race/race_test.go":                       "361750d7cce098bffcf724ae87babb930a2b1743df672acb955e4439077738c3",
 	"exercises/07_lazy/lazy_test.go":                       "f6ba1329cb085b9abd172c1df736552ab4c69ad80bf49fc98f7bc0acbc557803",
 	"exercises/08_confine/confine_test.go":                 "30014d1beb2a01a8faf1b92f18fb0adf231999400b7bc0fe69fe18227e00b6cd",
 	"exercises/09_tickets/tickets_test.go":                 "8566af3ada34ee43c7f7451e12ce0ef7a970dc690734bbf1653e3d9fd1cd660b",
 	"exercises/10_lock/lock_test.go":                       "509e9b01a95089f8a6633c4be32fcd2d8b2895e706a47bdb0f5284fabde613a4",
 	"exercises/11_contention/contention_test.go":           "5d92c48cf3d1f7f72f5531b0056db38b76e1ab9e9c6cc278df46d347a6d1bafe",
-	"exercises/12_transfer/transfer_test.go":               "ba7b0c462a45c481de6f6337683e164234437bd09cd635f97caffda753cdd7b1",
+	"exercises/12_transfer/transfer_test.go":               "67d94d70032739a45d95885d42fb0fda1f1a0db51d8fa5093583470b33c4d730",
 	"exercises/13_philosophers/philosophers_test.go":       "e683bf74f1b992e9533768e9f9bd3c1fe3dc8155e605316d4a58454b2d8b181f",
 	"exercises/14_queue/queue_test.go":                     "2bb50e4296dabe1d4a822f887c79ed87a5dc27765977203824681dc1e5b5da29",
 	"exercises/15_lifo_priority/lifopriority_test.go":      "a85776ee1ebf9c990d7591ddba93305b5cf68aa84df3f5123209e88d2e891508",
@@ -72,18 +68,23 @@ var Sums = map[string]string{
 	"exercises/internal/harness/call.go":                   "effd486846ab37100ae1d891c23d602b64f84a514e880f2ea7813c2eac37ace9",
 	"exercises/internal/harness/channel.go":                "0de6d32faf7d7b6b22e6b7a0dbd5fc3b7d70cbcdd35e5b57441c6a3f98be5765",
 	"exercises/internal/harness/deadlock_internal_test.go": "83782c3790349997f404fa956a48d1fca0e86b994476ffe6ac416ded2bd7dd29",
-	"exercises/internal/harness/doc.go":                    "da1128c2b86e6624f8d3a2b12527bfad13d38d8398895f8b88b93b00c0400c27",
-	"exercises/internal/harness/harness.go":                "b07cb996abf43fd3ebc3c0ffdb61d1f8611d6153e99c1f9b62a30a253965da34",
-	"exercises/internal/harness/harness_test.go":           "cb58ff61d8ff734b4c893f498a0fe5dc987a0fbfbbedc4d1e4dedd788ffecc1f",
-	"exercises/internal/harness/helpers.go":                "5698127aeb2971db0d69a9438ae28cf0a64c6331806689454a841deb1f8c6e97",
+	"exercises/internal/harness/doc.go":                    "feca5b5605fb6b1a10ddfc32ff0a70a769d05049890a305f58b8d93e079d8914",
+	"exercises/internal/harness/harness.go":                "bf9d83ccbe65ba5f7217675d17abe459a96f674066774f4f877402900a9e1d31",
+	"exercises/internal/harness/harness_test.go":           "b3468190280750b269ffb82840ed2ce27714d935fe8edd13d6ff103a51e9f9bb",
+	"exercises/internal/harness/helpers.go":                "e86e7a53bb864949fc3eb43f746ce261082f75e9b7ac7d11788813aa1ce04608",
 	"exercises/internal/harness/lockorder.go":              "735a200da59cf526878cc673a7281c7a45e74422c20edb19caa8ba534d93b845",
-	"exercises/internal/lockcheck/lockcheck.go":            "7c6a3510ae1053ad0b0874e04ed7d26bf88899816e5b4743b7c2d57c48b944be",
+	"exercises/internal/lockcheck/lockcheck.go":            "5d4905cb9fe025a6b07722b188aaec8b367eaf2fcba8a09ce3a90730b2f46c15",
 	"exercises/internal/lockcheck/lockcheck_test.go":       "8f7582a5508e50073c95858eee94b5294b245c3ced3a65f451fac60a65320e72",
-	"go.mod":                     "c16af3c2706d4bf8ea2fd88866828a8defb0eab1e6571a92545d49227adf6e89",
-	"go.sum":                     "bbc5b72b0e8ecb313bc523f7d5b13aa91bde2969a335eac85102f15f17308718",
-	"grader/event/cause.go":      "fe8de28ee19c278d8bc38df64eba6ba03e3e04badc821a81dda913ab8a4ca7b4",
-	"grader/event/cause_test.go": "62152d693edf1e890d6bcefe0f34dcc34d3d2266d30baee86afbe62b66b48ebf",
-	"grader/event/event.go":      "7af295ee7810dc2cff9fcade5e8d0f16a4ae8c8f2ec36a38e4e6be6d16018716",
+	"exercises/internal/lockcheck/nesting.go":              "eef7ffbe203b96009b516d1d17c33cb2bd9f329273d7c26a24ed7adb852e2630",
+	"exercises/internal/lockcheck/nesting_race_test.go":    "50cb3711726ad1dbb7db596a6f65f76c104d97c247451a67ff4a5af48fe0ae96",
+	"exercises/internal/lockcheck/nesting_test.go":         "0479b0dfaf5e604d4e81c43f48993bed1a3dfa8b3959079f210c6a494defdec4",
+	"exercises/internal/lockcheck/norace.go":               "231b72da9b23290d156e60b95cfd834570b0aa37a57a6e08aeb03d141ec8da8e",
+	"exercises/internal/lockcheck/race.go":                 "918d7bb4b3b00d96b23e1b63db7a6217d4fa319218acabcd8fb34c5531a66080",
+	"go.mod":                                               "88d8ac4a8e3ca71298a79dc0d9c0fd0d0d20783f1e7029589d10bcafc33d5994",
+	"go.sum":                                               "28f0fe72019bac22c9c43e3a94afccb0213d59f2f332187b88a7e4f18381e38b",
+	"grader/event/cause.go":                                "fe8de28ee19c278d8bc38df64eba6ba03e3e04badc821a81dda913ab8a4ca7b4",
+	"grader/event/cause_test.go":                           "62152d693edf1e890d6bcefe0f34dcc34d3d2266d30baee86afbe62b66b48ebf",
+	"grader/event/event.go":                                "e17eefbe3e79b6ffee18ae0d18ad6996d090729a35b8593fd0d14697b6776c6b",
 }
 
 // Stubs are the student files as the kit ships them, for grader reset.

@@ -411,10 +411,10 @@ func transferWaits() int64 {
 func TestDisjointTransfersDoNotWait(t *testing.T) {
 	harness.Setup(t)
 	const (
-		rounds = 12
-		pairs  = 8
-		moves  = 2000
+		pairs = 8
+		moves = 2000
 	)
+	rounds := harness.Rounds(12)
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
 	runtime.SetBlockProfileRate(1)
 	defer runtime.SetBlockProfileRate(0)
@@ -476,11 +476,11 @@ func TestDisjointTransfersDoNotWait(t *testing.T) {
 func TestMoneyNeverInFlight(t *testing.T) {
 	harness.Setup(t)
 	const (
-		rounds = 20
-		moves  = 2000
-		start  = moves
-		total  = 2 * start
+		moves = 2000
+		start = moves
+		total = 2 * start
 	)
+	rounds := harness.Rounds(20)
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
 	var problem atomic.Pointer[string]
 	report := func(format string, args ...any) {
@@ -549,11 +549,11 @@ func TestMoneyNeverInFlight(t *testing.T) {
 func TestNoOverdraftUnderContention(t *testing.T) {
 	harness.Setup(t)
 	const (
-		rounds  = 150
 		start   = 12
 		takers  = 4
 		perMove = 3
 	)
+	rounds := harness.Rounds(150)
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
 	var problem atomic.Pointer[string]
 	report := func(format string, args ...any) {

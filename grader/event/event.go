@@ -40,6 +40,10 @@ type Record struct {
 	Message string `json:"message,omitempty"`
 	// Detail is longer evidence: a goroutine dump or a go-deadlock report.
 	Detail string `json:"detail,omitempty"`
+	// LockNesting is set on an end record when, while the test ran, a
+	// goroutine took a watched lock while it held another (see lockcheck.Nested).
+	// Without it, a lock-order run has no lock order to look at.
+	LockNesting bool `json:"lock_nesting,omitempty"`
 }
 
 // Sources are this package's own files. The grader writes them into the clean

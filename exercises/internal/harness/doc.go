@@ -25,5 +25,6 @@
 // fake time pass until a condition holds, and Go runs a call in a goroutine
 // of its own so that the test can see whether it returned (Call,
 // CountReturned, RequireWaiting). GoroutineID and Closed answer small
-// questions the tests often ask.
+// questions the tests often ask. Rounds sizes a stress loop: the full count
+// in the race run, two rounds in the lock-order run.
 package harness

@@ -13,6 +13,7 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/concurrency-kit/kit/exercises/internal/lockcheck"
 	"github.com/concurrency-kit/kit/grader/event"
 )
 
@@ -48,6 +49,7 @@ type processState struct {
 	results   *resultChannel
 	limit     time.Duration
 	deadlocks *deadlockLog
+	lockOrder bool // this is the grader's lock-order run
 
 	mu      sync.Mutex
 	current *testRun
@@ -63,6 +65,7 @@ func newProcessState() *processState {
 		p.limit = v
 	}
 	if os.Getenv(event.LockOrderEnv) == "1" {
+		p.lockOrder = true
 		p.deadlocks.notify = p.onDeadlockReport
 		enableLockOrderChecks(p.deadlocks, p.limit)
 	} else {
@@ -114,6 +117,7 @@ func Setup(t *testing.T) {
 }
 
 func (p *processState) begin(run *testRun) {
+	lockcheck.ResetNesting()
 	p.mu.Lock()
 	p.current = run
 	p.mu.Unlock()
@@ -197,7 +201,7 @@ func (r *testRun) finish() {
 	}
 	r.process.results.send(event.Record{
 		Kind: event.End, Test: r.name, Failed: failed, Skipped: r.t.Skipped(),
-		Cause: cause, Message: message,
+		Cause: cause, Message: message, LockNesting: lockcheck.Nested(),
 	})
 	r.process.mu.Lock()
 	if r.process.current == r {
@@ -248,6 +252,7 @@ func (r *testRun) abort(cause event.Cause, message string) {
 	fmt.Fprintf(os.Stderr, "\n--- FAIL: %s (%s: %s)\n%s\n", r.name, cause, message, detail)
 	r.process.results.send(event.Record{
 		Kind: event.End, Test: r.name, Failed: true, Cause: cause, Message: message, Detail: detail,
+		LockNesting: lockcheck.Nested(),
 	})
 	os.Exit(watchdogExitCode)
 }

@@ -70,6 +70,17 @@ func TestFixtureLockOrderInversion(t *testing.T) {
 	}
 }
 
+// wantRoundsEnv holds what TestFixtureRounds expects of Rounds(12).
+const wantRoundsEnv = "KIT_HARNESS_WANT_ROUNDS"
+
+func TestFixtureRounds(t *testing.T) {
+	fixtureOnly(t)
+	harness.Setup(t)
+	if got, want := fmt.Sprint(harness.Rounds(12)), os.Getenv(wantRoundsEnv); got != want {
+		t.Errorf("Rounds(12) = %s, want %s", got, want)
+	}
+}
+
 func TestFixtureRecursiveLock(t *testing.T) {
 	fixtureOnly(t)
 	harness.Setup(t)
@@ -125,16 +136,20 @@ func TestSetupReportsEachOutcome(t *testing.T) {
 		cause     event.Cause
 		exitCode  int
 		inMessage string
+		nesting   bool // a goroutine took a lock while it held another
 	}{
 		{fixture: "TestFixturePass", exitCode: 0},
 		{fixture: "TestFixtureFail", failed: true, exitCode: 1},
 		{fixture: "TestFixtureLeak", failed: true, cause: event.CauseLeak, exitCode: 1, inMessage: "still running after it"},
 		{fixture: "TestFixtureHang", failed: true, cause: event.CauseTimeout, exitCode: 3, inMessage: "did not finish within 2s"},
-		{fixture: "TestFixtureLockOrderInversion", env: []string{event.LockOrderEnv + "=1"}, failed: true, cause: event.CauseDeadlock, exitCode: 1},
-		{fixture: "TestFixtureRecursiveLock", env: []string{event.LockOrderEnv + "=1"}, failed: true, cause: event.CauseDeadlock, exitCode: 3},
+		{fixture: "TestFixtureLockOrderInversion", env: []string{event.LockOrderEnv + "=1"}, failed: true, cause: event.CauseDeadlock, exitCode: 1, nesting: true},
+		{fixture: "TestFixtureRecursiveLock", env: []string{event.LockOrderEnv + "=1"}, failed: true, cause: event.CauseDeadlock, exitCode: 3, nesting: true},
 		// Without the lock-order run, go-deadlock stays silent: the
-		// inversion is not a failure of the race run.
-		{fixture: "TestFixtureLockOrderInversion", exitCode: 0},
+		// inversion is not a failure of the race run, but the nesting is
+		// reported, so that the grader runs the lock-order run.
+		{fixture: "TestFixtureLockOrderInversion", exitCode: 0, nesting: true},
+		{fixture: "TestFixtureRounds", env: []string{wantRoundsEnv + "=12"}, exitCode: 0},
+		{fixture: "TestFixtureRounds", env: []string{wantRoundsEnv + "=2", event.LockOrderEnv + "=1"}, exitCode: 0},
 	}
 	for _, tt := range tests {
 		t.Run(strings.TrimPrefix(tt.fixture, "TestFixture")+strings.Join(tt.env, ","), func(t *testing.T) {
@@ -148,6 +163,7 @@ func TestSetupReportsEachOutcome(t *testing.T) {
 			assert.Equal(t, tt.cause, end.Cause)
 			assert.Contains(t, end.Message, tt.inMessage)
 			assert.Equal(t, tt.exitCode, code)
+			assert.Equal(t, tt.nesting, end.LockNesting, "lock nesting")
 		})
 	}
 }

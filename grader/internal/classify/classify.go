@@ -23,6 +23,9 @@ type Outcome struct {
 	// Duration is how long the test ran: from the harness's start record to
 	// its end record, or to the end of the process when it never ended.
 	Duration time.Duration
+	// LockNesting is set on a pass when a goroutine of the test took a
+	// watched lock while holding another (event.Record.LockNesting).
+	LockNesting bool
 }
 
 // Evidence is what is known about one test from one process.
@@ -55,7 +58,7 @@ type Classifier struct {
 func (c Classifier) Classify(ev Evidence) Outcome {
 	out := Outcome{Output: ev.Output}
 	if ev.End != nil && !ev.End.Failed && !ev.End.Skipped && ev.Confirmed {
-		out.Passed = true
+		out.Passed, out.LockNesting = true, ev.End.LockNesting
 		return out
 	}
 	cause, message := c.diagnose(ev)

@@ -135,10 +135,13 @@ func Grade(ctx context.Context, opts Options) (*report.Document, error) {
 	if len(buildable) > 0 {
 		opts.progress("build", 0, len(buildable))
 	}
-	if err := buildAll(ctx, clean.Dir, buildable, work); err != nil {
+	// go vet works from the sources: it runs beside the build and the tests.
+	vetCtx, stopVet := context.WithCancel(ctx)
+	defer stopVet()
+	vetted := startVet(vetCtx, clean.Dir, buildable)
+	if err := buildAll(ctx, clean, buildable); err != nil {
 		return nil, err
 	}
-	vetted := startVet(ctx, clean.Dir, buildable)
 	doc := &report.Document{Sandbox: "unsandboxed"}
 	doc.Exercises, err = runAll(ctx, opts, exercises)
 	findings := <-vetted
@@ -146,7 +149,7 @@ func Grade(ctx context.Context, opts Options) (*report.Document, error) {
 		return nil, err
 	}
 	for i, run := range exercises {
-		if run.cached == nil {
+		if run.cached == nil && run.binary.Path != "" {
 			doc.Exercises[i].Notes = run.notes(findings[run.importPath])
 		}
 	}
@@ -438,11 +441,11 @@ func buildsWithGo(name string) bool {
 // plain sync mutexes (go-deadlock's Opts.Disable) unless the harness is told
 // it is the lock-order run. The race detector sees the race run exactly as
 // it would the student's own code.
-func buildAll(ctx context.Context, roomDir string, runs []*exerciseRun, work string) error {
+func buildAll(ctx context.Context, clean *room.Room, runs []*exerciseRun) error {
 	if len(runs) == 0 {
 		return nil
 	}
-	overlay, err := lockOrderOverlay(runs, filepath.Join(work, "lockorder-src"))
+	overlay, err := lockOrderOverlay(runs, filepath.Join(clean.Scratch, "lockorder"))
 	if err != nil {
 		return err
 	}
@@ -450,7 +453,7 @@ func buildAll(ctx context.Context, roomDir string, runs []*exerciseRun, work str
 	for i, r := range runs {
 		pkgs[i] = runner.Package{ImportPath: r.importPath, Dir: r.dir}
 	}
-	bins, err := runner.Build(ctx, roomDir, pkgs, overlay, filepath.Join(work, "bin"))
+	bins, err := runner.Build(ctx, clean.Dir, pkgs, overlay, filepath.Join(clean.Scratch, "bin"))
 	if err != nil {
 		return fmt.Errorf("build test binaries: %w", err)
 	}
@@ -460,18 +463,17 @@ func buildAll(ctx context.Context, roomDir string, runs []*exerciseRun, work str
 	return nil
 }
 
-// startVet runs go vet over the exercises that built, while the tests run:
-// its findings are notes, not scores. No findings when vet cannot run.
+// startVet runs go vet over the exercises to build, while they build and
+// their tests run: its findings are notes, not scores, and are kept only
+// for exercises that built. No findings when vet cannot run.
 func startVet(ctx context.Context, roomDir string, runs []*exerciseRun) <-chan map[string][]runner.Finding {
 	vetted := make(chan map[string][]runner.Finding, 1)
-	var built []string
+	var packages []string
 	for _, run := range runs {
-		if run.binary.Path != "" {
-			built = append(built, run.importPath)
-		}
+		packages = append(packages, run.importPath)
 	}
 	go func() {
-		findings, _ := runner.Vet(ctx, roomDir, built)
+		findings, _ := runner.Vet(ctx, roomDir, packages)
 		vetted <- findings
 	}()
 	return vetted
@@ -505,8 +507,11 @@ func lockOrderOverlay(runs []*exerciseRun, dir string) (map[string]string, error
 				continue
 			}
 			out := filepath.Join(dir, r.ex.Dir+"-"+name)
-			if err := os.WriteFile(out, rewritten, 0o644); err != nil {
-				return nil, fmt.Errorf("write rewritten file: %w", err)
+			if old, err := os.ReadFile(out); err != nil || !bytes.Equal(old, rewritten) {
+				os.Remove(out)
+				if err := os.WriteFile(out, rewritten, 0o600); err != nil {
+					return nil, fmt.Errorf("write rewritten file: %w", err)
+				}
 			}
 			overlay[path] = out
 		}
@@ -532,8 +537,11 @@ func (r *exerciseRun) grade(ctx context.Context, opts Options) (report.Exercise,
 		c := classify.Classifier{Dir: r.dir}
 		for _, cpu := range opts.CPUs {
 			for range opts.Count {
+				var raceRun map[string]classify.Outcome
 				for _, lockOrder := range []bool{false, true} {
-					tests := slices.DeleteFunc(slices.Clone(r.tests), func(t string) bool { return settled(final[t]) })
+					tests := slices.DeleteFunc(slices.Clone(r.tests), func(t string) bool {
+						return settled(final[t]) || lockOrder && orderless(raceRun[t])
+					})
 					if len(tests) == 0 {
 						continue
 					}
@@ -552,6 +560,7 @@ func (r *exerciseRun) grade(ctx context.Context, opts Options) (report.Exercise,
 						return result, fmt.Errorf("exercise %s: %w", r.ex.Name, err)
 					}
 					merge(final, outcomes)
+					raceRun = outcomes
 				}
 			}
 		}
@@ -583,6 +592,15 @@ func settled(o classify.Outcome) bool {
 		return false
 	}
 	return !strings.Contains(o.Output, "Mutex).Lock") && !strings.Contains(o.Output, "Mutex).RLock")
+}
+
+// orderless reports whether a test's race run leaves nothing for its
+// lock-order run to find: it passed, and no goroutine took a lock while it
+// held another, so there was no lock order for go-deadlock to check. A
+// recursive lock or a stuck lock hangs the race run, and a test that failed
+// there always has its lock-order run.
+func orderless(raceRun classify.Outcome) bool {
+	return raceRun.Passed && !raceRun.LockNesting
 }
 
 // placeRef is a reference to a line of a Go file in a message: fake.go:12,

@@ -332,3 +332,29 @@ func TestGradeVetNotes(t *testing.T) {
 	}, other.Notes)
 	assert.Empty(t, doc.Exercises[0].Notes, "the stub of the other exercise has nothing to note")
 }
+
+// The binaries of a room are kept for the next grade, which relinks only
+// what changed. An exercise that no longer compiles must not be graded with
+// the binary its last good version left behind.
+func TestAStaleBinaryNeverStandsIn(t *testing.T) {
+	kit := fakekit.FS(t)
+	rooms := t.TempDir()
+	grade := func(answer string) report.Exercise {
+		root := checkout(t, kit, map[string]string{fakeAnswer: answer, "exercises/91_other/other.go": "other_correct.go"})
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		doc, err := Grade(ctx, Options{
+			Root: root, Kit: kit, Module: kitfiles.Module, Rooms: rooms,
+			Exercises: []catalog.Exercise{fakeExercise, otherExercise},
+		})
+		require.NoError(t, err)
+		return doc.Exercises[0]
+	}
+	require.NotZero(t, grade("correct.go").Score)
+	broken := grade("broken.go")
+	assert.Zero(t, broken.Score)
+	for _, test := range broken.Tests {
+		assert.Equal(t, event.CauseBuild, test.Cause, test.Name)
+	}
+	assert.NotZero(t, grade("correct.go").Score, "fixed again")
+}

@@ -30,6 +30,11 @@ const maxRooms = 16
 type Room struct {
 	// Dir is the room's root folder (absolute): the module's root.
 	Dir string
+	// Scratch is a folder outside the module that is held with the room and
+	// kept with it, for files a build reads through an overlay: the go
+	// command's build cache keys an overlaid file by its path too, so an
+	// unchanged rewritten file stays cached only at the same path.
+	Scratch string
 
 	lock      *os.File // holds the room; nil for a throwaway room
 	throwaway bool
@@ -59,7 +64,14 @@ func Open(base string) (*Room, error) {
 	if err != nil {
 		return nil, fmt.Errorf("make a clean room: %w", err)
 	}
-	return &Room{Dir: dir, throwaway: true}, nil
+	r := &Room{Dir: filepath.Join(dir, "module"), Scratch: filepath.Join(dir, "scratch"), throwaway: true}
+	for _, d := range []string{r.Dir, r.Scratch} {
+		if err := os.Mkdir(d, 0o700); err != nil {
+			os.RemoveAll(dir)
+			return nil, fmt.Errorf("make a clean room: %w", err)
+		}
+	}
+	return r, nil
 }
 
 // tryRoom takes the room at dir if no other grader holds it.
@@ -72,22 +84,32 @@ func tryRoom(dir string) (*Room, bool) {
 		lock.Close()
 		return nil, false
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		lock.Close()
-		return nil, false
+	// Not dir+".scratch": the go command shortens a path that starts with
+	// the module's folder as text, and would print ".scratch/...".
+	scratch := filepath.Join(filepath.Dir(dir), "scratch-"+filepath.Base(dir))
+	for _, d := range []string{dir, scratch} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			lock.Close()
+			return nil, false
+		}
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		lock.Close()
 		return nil, false
 	}
-	return &Room{Dir: abs, lock: lock}, true
+	scratch, err = filepath.Abs(scratch)
+	if err != nil {
+		lock.Close()
+		return nil, false
+	}
+	return &Room{Dir: abs, Scratch: scratch, lock: lock}, true
 }
 
 // Close gives the room back (and removes a throwaway room).
 func (r *Room) Close() error {
 	if r.throwaway {
-		return os.RemoveAll(r.Dir)
+		return os.RemoveAll(filepath.Dir(r.Dir))
 	}
 	return r.lock.Close() // closing the descriptor releases the lock
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -31,8 +32,12 @@ type Binary struct {
 // go command, so that packages build in parallel and share the build cache.
 // overlay maps files to the files that stand in for them (see go help build,
 // -overlay).
-// A package that fails to compile is built once more on its own to get its
-// messages alone; the others are not affected.
+//
+// outDir may hold the binaries of an earlier Build: the go command then
+// links again only the binaries whose inputs changed, so outDir should stay
+// the same from one grade to the next. A package that fails to compile gets
+// its messages alone, from the go command's JSON events, and its old binary
+// is removed; the other packages are not affected.
 func Build(ctx context.Context, root string, pkgs []Package, overlay map[string]string, outDir string) (map[string]Binary, error) {
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return nil, fmt.Errorf("make build folder: %w", err)
@@ -45,31 +50,115 @@ func Build(ctx context.Context, root string, pkgs []Package, overlay map[string]
 	if err := os.WriteFile(overlayFile, data, 0o644); err != nil {
 		return nil, fmt.Errorf("write overlay: %w", err)
 	}
-	args := []string{"test", "-c", "-race", "-o", outDir + string(filepath.Separator), "-overlay", overlayFile}
+	// -s -w leaves out the symbol table and the debug information, as go test
+	// does for the binaries it runs: linking takes a third less, and stack
+	// traces and race reports come from the runtime's own tables.
+	args := []string{"test", "-c", "-json", "-race", "-ldflags=-s -w", "-o", outDir + string(filepath.Separator), "-overlay", overlayFile}
 	paths := make([]string, len(pkgs))
 	for i, p := range pkgs {
 		paths[i] = p.ImportPath
 	}
-	_, buildErr := goCommand(ctx, root, append(args, paths...)...)
+	out, buildErr := goCommand(ctx, root, append(args, paths...)...)
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
+	failed, explained := buildFailures(out, paths)
 	binaries := map[string]Binary{}
 	for _, p := range pkgs {
 		bin := filepath.Join(outDir, filepath.Base(p.Dir)+".test")
-		if buildErr == nil || fileExists(bin) {
+		log, fails := failed[p.ImportPath]
+		switch {
+		case buildErr == nil || explained && !fails:
 			binaries[p.ImportPath] = Binary{Path: bin}
 			continue
+		case fails:
+			os.Remove(bin)
+			binaries[p.ImportPath] = Binary{BuildLog: cleanBuildLog(log, root, overlay)}
+			continue
 		}
-		// Build the failing package alone for a clean message.
-		log, err := goCommand(ctx, root, append(args, p.ImportPath)...)
+		// The go command failed for a reason its events do not tie to
+		// packages of pkgs (a dependency, the module): build this package
+		// alone, from scratch, for a clean message.
+		os.Remove(bin)
+		out, err := goCommand(ctx, root, append(args, p.ImportPath)...)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		if err == nil && fileExists(bin) {
 			binaries[p.ImportPath] = Binary{Path: bin}
 			continue
 		}
+		failed, _ := buildFailures(out, []string{p.ImportPath})
+		log, ok := failed[p.ImportPath]
+		if !ok {
+			log = plainOutput(out)
+		}
 		binaries[p.ImportPath] = Binary{BuildLog: cleanBuildLog(log, root, overlay)}
 	}
 	return binaries, nil
+}
+
+// buildEvent is one line of go test -c -json's build output.
+type buildEvent struct {
+	ImportPath string
+	Action     string
+	Output     string
+}
+
+// buildFailures reads go test -json's build events and returns the build
+// output of each package of paths that failed to build. explained reports
+// whether every failure the events name is one of those packages, so that
+// the other packages' binaries can be trusted.
+func buildFailures(out string, paths []string) (failed map[string]string, explained bool) {
+	output := map[string]*strings.Builder{}
+	failed = map[string]string{}
+	explained = true
+	for line := range strings.Lines(out) {
+		var ev buildEvent
+		if json.Unmarshal([]byte(line), &ev) != nil || ev.ImportPath == "" {
+			continue
+		}
+		pkg := testedPackage(ev.ImportPath)
+		switch ev.Action {
+		case "build-output":
+			if output[pkg] == nil {
+				output[pkg] = &strings.Builder{}
+			}
+			output[pkg].WriteString(ev.Output)
+		case "build-fail":
+			if !slices.Contains(paths, pkg) {
+				explained = false
+				continue
+			}
+			failed[pkg] = ""
+		}
+	}
+	for pkg := range failed {
+		failed[pkg] = output[pkg].String()
+	}
+	return failed, explained
+}
+
+// testedPackage names the package a build event is about: "p_test [p.test]"
+// and "p [p.test]" are both the tests of p.
+func testedPackage(importPath string) string {
+	path, variant, ok := strings.Cut(importPath, " [")
+	if !ok {
+		return path
+	}
+	return strings.TrimSuffix(strings.TrimSuffix(variant, "]"), ".test")
+}
+
+// plainOutput keeps the lines of the go command's output that are not JSON
+// events: its own messages.
+func plainOutput(out string) string {
+	var b strings.Builder
+	for line := range strings.Lines(out) {
+		if !strings.HasPrefix(line, "{") {
+			b.WriteString(line)
+		}
+	}
+	return b.String()
 }
 
 func goCommand(ctx context.Context, dir string, args ...string) (string, error) {
@@ -94,8 +183,13 @@ func fileExists(path string) bool {
 // and the overlay's stand-in files named as the files they stand in for.
 func cleanBuildLog(log, root string, overlay map[string]string) string {
 	for path, backing := range overlay {
-		if backing != "" {
-			log = strings.ReplaceAll(log, backing, path)
+		if backing == "" {
+			continue
+		}
+		log = strings.ReplaceAll(log, backing, path)
+		// The go command names a file near root by its relative path.
+		if rel, err := filepath.Rel(root, backing); err == nil {
+			log = strings.ReplaceAll(log, rel, path)
 		}
 	}
 	var lines []string
