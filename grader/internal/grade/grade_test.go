@@ -47,10 +47,17 @@ func checkout(t *testing.T, kit fs.FS, answers map[string]string) string {
 // gradeFolder grades both fake exercises of the folder root.
 func gradeFolder(t *testing.T, kit fs.FS, root string, box *sandbox.Sandbox) *report.Document {
 	t.Helper()
+	return gradeInRooms(t, kit, root, box, "")
+}
+
+// gradeInRooms grades both fake exercises of the folder root, in a clean
+// room under rooms ("": the default).
+func gradeInRooms(t *testing.T, kit fs.FS, root string, box *sandbox.Sandbox, rooms string) *report.Document {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	doc, err := Grade(ctx, Options{
-		Root: root, Kit: kit, Module: kitfiles.Module, Sandbox: box,
+		Root: root, Kit: kit, Module: kitfiles.Module, Sandbox: box, Rooms: rooms,
 		Exercises: []catalog.Exercise{fakeExercise, otherExercise},
 	})
 	require.NoError(t, err)
@@ -341,14 +348,7 @@ func TestAStaleBinaryNeverStandsIn(t *testing.T) {
 	rooms := t.TempDir()
 	grade := func(answer string) report.Exercise {
 		root := checkout(t, kit, map[string]string{fakeAnswer: answer, "exercises/91_other/other.go": "other_correct.go"})
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		defer cancel()
-		doc, err := Grade(ctx, Options{
-			Root: root, Kit: kit, Module: kitfiles.Module, Rooms: rooms,
-			Exercises: []catalog.Exercise{fakeExercise, otherExercise},
-		})
-		require.NoError(t, err)
-		return doc.Exercises[0]
+		return gradeInRooms(t, kit, root, nil, rooms).Exercises[0]
 	}
 	require.NotZero(t, grade("correct.go").Score)
 	broken := grade("broken.go")
