@@ -551,6 +551,9 @@ func (r *exerciseRun) grade(ctx context.Context, opts Options) (report.Exercise,
 					}
 					if lockOrder {
 						x.Env = append(x.Env, event.LockOrderEnv+"=1")
+						// A test that hung on a lock in the race run will
+						// likely hang again: run each alone, side by side.
+						x.Alone = slices.DeleteFunc(slices.Clone(tests), func(t string) bool { return final[t].Cause != event.CauseTimeout })
 					}
 					if cpu > 0 {
 						x.Env = append(x.Env, fmt.Sprintf("GOMAXPROCS=%d", cpu))

@@ -65,6 +65,14 @@ type Execution struct {
 	// Sandbox contains the process (nil or disabled: it runs uncontained,
 	// in a process group of its own).
 	Sandbox *sandbox.Sandbox
+	// Alone are tests of Tests that RunTests runs each alone, in processes of
+	// their own, beside the others from the start: tests expected to hang.
+	Alone []string
+	// OnSlow, when set, is called once, from the goroutine that watches the
+	// process, with the name of the first test that has run for SlowAfter
+	// (RunTests sets it; SlowAfter 0 means its default). It must not block.
+	OnSlow    func(test string)
+	SlowAfter time.Duration
 }
 
 // Execute runs the binary once for the given tests. Every process runs in
@@ -149,6 +157,7 @@ type watch struct {
 	pid     int
 	records *resultReader
 	p       Process // Killed and MemoryLimit are set here
+	slow    bool    // OnSlow has been called
 }
 
 // killAll kills the process and its process group (and, in the sandbox,
@@ -188,7 +197,11 @@ func (w *watch) check() {
 			w.killAll()
 		}
 	}
-	started := w.records.runningSince()
+	test, started := w.records.current()
+	if w.x.OnSlow != nil && !w.slow && !started.IsZero() && time.Since(started) > w.x.SlowAfter {
+		w.slow = true
+		w.x.OnSlow(test)
+	}
 	overdue := !started.IsZero() && time.Since(started) > w.x.Limit+backstopGrace
 	if overdue && !w.p.Killed && w.p.MemoryLimit == 0 {
 		w.p.Killed = true

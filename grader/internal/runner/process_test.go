@@ -131,6 +131,39 @@ func TestRunTests(t *testing.T) {
 	}
 }
 
+// A test that runs long makes the tests after it start beside it, each in a
+// process of its own; tests named Alone run that way from the start. The
+// fake tests below pass only while the process of the stuck test is alive.
+func TestRunTestsRunsAheadOfAStuckTest(t *testing.T) {
+	const stuck = `start TestB; echo $$ > "$PIDFILE"; sleep 30;;`
+	const beside = `if kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then pass $3; else fail $3; fi; exit 0;;`
+	tests := []struct {
+		name   string
+		script string
+		alone  []string
+	}{
+		{"ahead of a test that runs long", `'^(TestA|TestB|TestC|TestD)$') start TestA; pass TestA; ` + stuck + `
+'^(TestC)$') start TestC; set -- "$1" "$2" TestC; ` + beside + `
+'^(TestD)$') start TestD; set -- "$1" "$2" TestD; ` + beside, nil},
+		{"alone from the start", `'^(TestA|TestB)$') start TestA; pass TestA; ` + stuck + `
+'^(TestC)$') start TestC; sleep 1; set -- "$1" "$2" TestC; ` + beside + `
+'^(TestD)$') start TestD; sleep 1; set -- "$1" "$2" TestD; ` + beside, []string{"TestC", "TestD"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			x := Execution{Binary: fakeBinary(t, tt.script), Dir: t.TempDir(), Tests: []string{"TestA", "TestB", "TestC", "TestD"},
+				Env:   []string{"PIDFILE=" + filepath.Join(t.TempDir(), "pid")},
+				Limit: time.Second, SlowAfter: 100 * time.Millisecond, Alone: tt.alone}
+			outcomes, err := RunTests(ctx, x, classify.Classifier{Dir: "/kit/exercises/09_tickets"})
+			require.NoError(t, err)
+			assert.Equal(t, map[string]result{"TestA": pass, "TestB": fail(event.CauseTimeout), "TestC": pass, "TestD": pass}, results(outcomes))
+		})
+	}
+}
+
 func TestMain(m *testing.M) {
 	sandbox.MainIfRequested()
 	os.Exit(m.Run())

@@ -75,12 +75,12 @@ func (r *resultReader) take(data []byte) {
 	}
 }
 
-// runningSince tells when the test that is running started (zero between
-// tests).
-func (r *resultReader) runningSince() time.Time {
+// current returns the test running now and since when it runs ("" and the
+// zero time between tests).
+func (r *resultReader) current() (string, time.Time) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.filter.runningSince
+	return r.filter.running, r.filter.runningSince
 }
 
 // finish stops reading once the test process has been reaped: it stops the

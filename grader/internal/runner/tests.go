@@ -2,9 +2,12 @@ package runner
 
 import (
 	"context"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/concurrency-kit/kit/grader/event"
 	"github.com/concurrency-kit/kit/grader/internal/classify"
@@ -23,18 +26,47 @@ import (
 //
 // A solution or a stub therefore costs one process; only the tests a failure
 // could have affected cost more.
+//
+// The tests of x.Alone run that way from the start. A test that runs for
+// slowAfter is likely to hang: the tests after it then
+// start at once, each alone in a process of its own (at most maxAhead at a
+// time), and do not run again if the process that was to run them dies. So
+// an exercise whose every test hangs costs about one time limit, not one per
+// test.
 func RunTests(ctx context.Context, x Execution, c classify.Classifier) (map[string]classify.Outcome, error) {
 	outcomes := map[string]classify.Outcome{}
-	pending := slices.Clone(x.Tests)
+	ahead := newSpeculation(ctx, x, c)
+	ahead.start(x.Alone)
+	pending := slices.DeleteFunc(slices.Clone(x.Tests), func(name string) bool { return slices.Contains(x.Alone, name) })
 	var alone []string
 	for len(pending) > 0 {
 		run := x
 		run.Tests = pending
+		if run.SlowAfter == 0 {
+			run.SlowAfter = slowAfter
+		}
+		run.OnSlow = func(test string) {
+			if i := slices.Index(run.Tests, test); i >= 0 {
+				ahead.start(run.Tests[i+1:])
+			}
+		}
 		p, err := Execute(ctx, run)
 		if err != nil {
 			return nil, err
 		}
 		results, notStarted, tainted := analyse(p, pending, c)
+		// The tests run ahead need not run again.
+		ran, err := ahead.wait()
+		if err != nil {
+			return nil, err
+		}
+		notStarted = slices.DeleteFunc(notStarted, func(name string) bool {
+			o, ok := ran[name]
+			if ok {
+				outcomes[name] = o
+			}
+			return ok
+		})
 		for name, o := range results {
 			outcomes[name] = o
 		}
@@ -48,23 +80,103 @@ func RunTests(ctx context.Context, x Execution, c classify.Classifier) (map[stri
 		}
 		pending = notStarted
 	}
+	ran, err := ahead.wait()
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range x.Alone {
+		outcomes[name] = ran[name]
+	}
 	for _, name := range alone {
-		run := x
-		run.Tests = []string{name}
-		p, err := Execute(ctx, run)
+		o, err := runAlone(ctx, x, name, c)
 		if err != nil {
 			return nil, err
-		}
-		results, _, _ := analyse(p, run.Tests, c)
-		o, ok := results[name]
-		if !ok {
-			// The process ended before the test started.
-			o = c.Classify(classify.Evidence{Test: name, Output: p.Output, ExitCode: p.ExitCode, Killed: p.Killed, MemoryLimit: p.MemoryLimit})
 		}
 		o.Duration = max(o.Duration, outcomes[name].Duration)
 		outcomes[name] = o
 	}
 	return outcomes, nil
+}
+
+// slowAfter is how long a test may run before the tests after it start
+// in processes of their own, beside it. A correct test takes milliseconds,
+// and at most about a second on a loaded machine; one that runs longer is
+// likely to hang, and when a whole exercise hangs, its tests then cost one
+// time limit together instead of one each.
+const slowAfter = 2 * time.Second
+
+// maxAhead bounds how many tests run ahead at once.
+const maxAhead = 16
+
+// speculation runs tests ahead, each alone in a process of its own, while
+// the process that was to run them is stuck in an earlier test. A test run
+// alone gets an outcome as trustworthy as in the shared process: the one
+// the isolation runs give too.
+type speculation struct {
+	ctx   context.Context
+	x     Execution
+	c     classify.Classifier
+	slots chan struct{}
+
+	mu       sync.Mutex
+	started  map[string]bool
+	outcomes map[string]classify.Outcome
+	err      error
+	wg       sync.WaitGroup
+}
+
+func newSpeculation(ctx context.Context, x Execution, c classify.Classifier) *speculation {
+	return &speculation{ctx: ctx, x: x, c: c, slots: make(chan struct{}, maxAhead),
+		started: map[string]bool{}, outcomes: map[string]classify.Outcome{}}
+}
+
+// start runs each of tests not yet run ahead, alone. It does not block.
+func (s *speculation) start(tests []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, name := range tests {
+		if s.started[name] {
+			continue
+		}
+		s.started[name] = true
+		s.wg.Go(func() {
+			s.slots <- struct{}{}
+			defer func() { <-s.slots }()
+			o, err := runAlone(s.ctx, s.x, name, s.c)
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			if err != nil {
+				s.err = err
+				return
+			}
+			s.outcomes[name] = o
+		})
+	}
+}
+
+// wait waits for the tests started so far and returns their outcomes.
+func (s *speculation) wait() (map[string]classify.Outcome, error) {
+	s.wg.Wait()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.outcomes), s.err
+}
+
+// runAlone runs one test in a process of its own.
+func runAlone(ctx context.Context, x Execution, name string, c classify.Classifier) (classify.Outcome, error) {
+	x.Tests = []string{name}
+	x.OnSlow = nil
+	p, err := Execute(ctx, x)
+	if err != nil {
+		return classify.Outcome{}, err
+	}
+	results, _, _ := analyse(p, x.Tests, c)
+	o, ok := results[name]
+	if !ok {
+		// The process ended before the test started.
+		o = c.Classify(classify.Evidence{Test: name, Output: p.Output, ExitCode: p.ExitCode, Killed: p.Killed, MemoryLimit: p.MemoryLimit})
+	}
+	return o, nil
 }
 
 // runLine marks the start of a test in -test.v output.
