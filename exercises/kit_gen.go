@@ -46,7 +46,7 @@ golang.org/x/text v0.44.0/go.mod h1:S4FR1waQ9LbjQTls97SyRjDaUUVkaM+cXwwuG/G+MwY=
 var Sums = map[string]string{
 	"exercises/01_goroutines/goroutines_test.go":           "d8ed7f3fee0f373eee5461cd230d60b865599911f53f519042338825237ae22b",
 	"exercises/02_daemon/daemon_test.go":                   "82a89b97f17066e44c6a07d02acab2c795d0614776525a3e478db5fbdaaf6bc2",
-	"exercises/03_registry/registry_test.go":               "41281ac7fdcf37d7ff3f315c00ff46aaafa8d13e7bf005fa487beed0c06a39c5",
+	"exercises/03_registry/registry_test.go":               "c9701ace8313a159031d9a06ef792053d3947922c9cd911c058657f4d4621c90",
 	"exercises/04_runner/runner_test.go":                   "3a62a5512108cd0c528fbc9dce41758762501cc59c4ba9be63f42b84af229f3f",
 	"exercises/05_ordering/ordering_test.go":               "348e0b94373220dd232bb32b6869fc181bca976a3384052ede7277ed105ef42c",
 	"exercises/06_race/race_test.go":                       "361750d7cce098bffcf724ae87babb930a2b1743df672acb955e4439077738c3",

@@ -912,16 +912,15 @@ func TestAnswersAgreeWhileWorkersExit(t *testing.T) {
 
 // TestOneLiveWorkerPerName runs on the real scheduler: many goroutines call
 // Go with the same name at the same moment, round after round, with several
-// GOMAXPROCS values. Exactly one of them may succeed: checking that the name
-// is free and taking it must be one critical section.
+// GOMAXPROCS values (8 too, more than most machines' cores, so that threads
+// are also interrupted by the system). Exactly one of them may succeed:
+// checking that the name is free and taking it must be one critical section.
 func TestOneLiveWorkerPerName(t *testing.T) {
 	harness.Setup(t)
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
-	const (
-		rounds   = 100
-		starters = 6
-	)
-	for _, procs := range []int{1, 2, 4} {
+	const starters = 24
+	rounds := harness.Rounds(500)
+	for _, procs := range []int{1, 2, 4, 8} {
 		runtime.GOMAXPROCS(procs)
 		for round := range rounds {
 			r := registry.New()
