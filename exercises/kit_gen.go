@@ -75,7 +75,7 @@ var Sums = map[string]string{
 	"exercises/internal/harness/lockorder.go":              "735a200da59cf526878cc673a7281c7a45e74422c20edb19caa8ba534d93b845",
 	"exercises/internal/lockcheck/lockcheck.go":            "5d4905cb9fe025a6b07722b188aaec8b367eaf2fcba8a09ce3a90730b2f46c15",
 	"exercises/internal/lockcheck/lockcheck_test.go":       "8f7582a5508e50073c95858eee94b5294b245c3ced3a65f451fac60a65320e72",
-	"exercises/internal/lockcheck/nesting.go":              "eef7ffbe203b96009b516d1d17c33cb2bd9f329273d7c26a24ed7adb852e2630",
+	"exercises/internal/lockcheck/nesting.go":              "61a797b4d76173a171c7f890ea0473cbe5009aac41a79817dbcdfda2c59e5c8f",
 	"exercises/internal/lockcheck/nesting_race_test.go":    "50cb3711726ad1dbb7db596a6f65f76c104d97c247451a67ff4a5af48fe0ae96",
 	"exercises/internal/lockcheck/nesting_test.go":         "0479b0dfaf5e604d4e81c43f48993bed1a3dfa8b3959079f210c6a494defdec4",
 	"exercises/internal/lockcheck/norace.go":               "231b72da9b23290d156e60b95cfd834570b0aa37a57a6e08aeb03d141ec8da8e",

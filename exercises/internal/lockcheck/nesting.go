@@ -10,9 +10,9 @@ import (
 // locks, and a lock-order run, where go-deadlock watches them. go-deadlock
 // can only find a lock-order inversion where a goroutine takes a lock while
 // it holds another, so the race run notes whether that happened at all
-// (Nested), and the grader skips the lock-order run of a test that passed
+// (Nested), and the grader skips the lock-order run of a test that ended
 // without it. Recursive locking and stuck locks hang the race run, and a
-// test that failed there always has its lock-order run.
+// test that ran out of time there always has its lock-order run.
 //
 // The bookkeeping must not hide a data race: an atomic operation is a
 // synchronisation for the race detector, so two goroutines counting their

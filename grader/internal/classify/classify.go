@@ -23,8 +23,9 @@ type Outcome struct {
 	// Duration is how long the test ran: from the harness's start record to
 	// its end record, or to the end of the process when it never ended.
 	Duration time.Duration
-	// LockNesting is set on a pass when a goroutine of the test took a
-	// watched lock while holding another (event.Record.LockNesting).
+	// LockNesting is set when a goroutine of the test took a watched lock
+	// while holding another (event.Record.LockNesting), and whenever the
+	// harness's end record is missing, as then nobody knows.
 	LockNesting bool
 }
 
@@ -56,9 +57,9 @@ type Classifier struct {
 
 // Classify decides a test's outcome.
 func (c Classifier) Classify(ev Evidence) Outcome {
-	out := Outcome{Output: ev.Output}
+	out := Outcome{Output: ev.Output, LockNesting: ev.End == nil || ev.End.LockNesting}
 	if ev.End != nil && !ev.End.Failed && !ev.End.Skipped && ev.Confirmed {
-		out.Passed, out.LockNesting = true, ev.End.LockNesting
+		out.Passed = true
 		return out
 	}
 	cause, message := c.diagnose(ev)

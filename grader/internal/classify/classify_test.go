@@ -462,3 +462,25 @@ func TestClassifyStudentFrames(t *testing.T) {
 	got = Classifier{Dir: "/elsewhere"}.Classify(Evidence{Test: "TestSell", Output: raceOutput, End: end(true), Confirmed: true})
 	assert.Equal(t, "data race detected during the test", got.Message)
 }
+
+// LockNesting comes from the harness's end record; without one nobody knows
+// whether locks nested, so it is set, and the lock-order run happens.
+func TestLockNesting(t *testing.T) {
+	c := Classifier{Dir: "/kit/exercises/90_fake"}
+	tests := []struct {
+		name string
+		ev   Evidence
+		want bool
+	}{
+		{"a pass without nesting", Evidence{Test: "TestA", End: &event.Record{Kind: event.End, Test: "TestA"}, Confirmed: true}, false},
+		{"a pass with nesting", Evidence{Test: "TestA", End: &event.Record{Kind: event.End, Test: "TestA", LockNesting: true}, Confirmed: true}, true},
+		{"a failure without nesting", Evidence{Test: "TestA", End: &event.Record{Kind: event.End, Test: "TestA", Failed: true}, Confirmed: true}, false},
+		{"a failure with nesting", Evidence{Test: "TestA", End: &event.Record{Kind: event.End, Test: "TestA", Failed: true, LockNesting: true}, Confirmed: true}, true},
+		{"no end record", Evidence{Test: "TestA", Output: "panic: boom\n", ExitCode: 2}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, c.Classify(tt.ev).LockNesting)
+		})
+	}
+}

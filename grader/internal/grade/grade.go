@@ -540,7 +540,8 @@ func (r *exerciseRun) grade(ctx context.Context, opts Options) (report.Exercise,
 				var raceRun map[string]classify.Outcome
 				for _, lockOrder := range []bool{false, true} {
 					tests := slices.DeleteFunc(slices.Clone(r.tests), func(t string) bool {
-						return settled(final[t]) || lockOrder && orderless(raceRun[t])
+						o, ran := raceRun[t]
+						return settled(final[t]) || lockOrder && ran && orderless(o)
 					})
 					if len(tests) == 0 {
 						continue
@@ -598,12 +599,13 @@ func settled(o classify.Outcome) bool {
 }
 
 // orderless reports whether a test's race run leaves nothing for its
-// lock-order run to find: it passed, and no goroutine took a lock while it
-// held another, so there was no lock order for go-deadlock to check. A
-// recursive lock or a stuck lock hangs the race run, and a test that failed
-// there always has its lock-order run.
+// lock-order run to find: the test ended (passed, or failed and said so) and
+// no goroutine took a lock while it held another, so there was no lock order
+// for go-deadlock to check. A recursive lock or a stuck lock hangs the race
+// run: a test that ran out of time, or whose process died before it could
+// say whether locks nested, always has its lock-order run.
 func orderless(raceRun classify.Outcome) bool {
-	return raceRun.Passed && !raceRun.LockNesting
+	return !raceRun.LockNesting && raceRun.Cause != event.CauseTimeout
 }
 
 // placeRef is a reference to a line of a Go file in a message: fake.go:12,
