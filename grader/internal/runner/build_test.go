@@ -47,3 +47,23 @@ func TestTestedPackage(t *testing.T) {
 		assert.Equal(t, want, testedPackage(in), in)
 	}
 }
+
+func TestAheadSlots(t *testing.T) {
+	const gib = 1 << 30
+	tests := []struct {
+		name             string
+		available, limit int64
+		want             int
+	}{
+		{"no memory limit", 1 * gib, 0, maxAhead},
+		{"free memory unknown", 0, 2 * gib, 4},
+		{"room for many", 64 * gib, 2 * gib, maxAhead},
+		{"room for some", 23 * gib, 2 * gib, 11},
+		{"room for less than one", gib, 2 * gib, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, aheadSlots(tt.available, tt.limit))
+		})
+	}
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/concurrency-kit/kit/grader/event"
 	"github.com/concurrency-kit/kit/grader/internal/classify"
+	"github.com/concurrency-kit/kit/grader/internal/sandbox"
 )
 
 // RunTests runs every test of x.Tests and returns one outcome per test.
@@ -27,12 +28,12 @@ import (
 // A solution or a stub therefore costs one process; only the tests a failure
 // could have affected cost more.
 //
-// The tests of x.Alone run that way from the start. A test that runs for
-// slowAfter is likely to hang: the tests after it then
-// start at once, each alone in a process of its own (at most maxAhead at a
-// time), and do not run again if the process that was to run them dies. So
-// an exercise whose every test hangs costs about one time limit, not one per
-// test.
+// A test that runs for slowAfter is likely to hang: the tests after it then
+// start at once, each alone in a process of its own (as many at a time as
+// the free memory holds at their memory limit, at most maxAhead), and do not
+// run again if the process that was to run them dies. So an exercise whose
+// every test hangs costs about one time limit, not one per test. The tests
+// of x.Alone run that way from the start.
 func RunTests(ctx context.Context, x Execution, c classify.Classifier) (map[string]classify.Outcome, error) {
 	outcomes := map[string]classify.Outcome{}
 	ahead := newSpeculation(ctx, x, c)
@@ -108,6 +109,20 @@ const slowAfter = 2 * time.Second
 // maxAhead bounds how many tests run ahead at once.
 const maxAhead = 16
 
+// aheadSlots is how many tests run ahead at once: maxAhead, but no more
+// than the free memory holds with each process at its memory limit (a
+// student's tests that all hang may also all grow), and at least one.
+// available is the free memory in bytes (0 when unknown: then 4).
+func aheadSlots(available, limit int64) int {
+	switch {
+	case limit <= 0:
+		return maxAhead
+	case available <= 0:
+		return 4
+	}
+	return int(max(1, min(int64(maxAhead), available/limit)))
+}
+
 // speculation runs tests ahead, each alone in a process of its own, while
 // the process that was to run them is stuck in an earlier test. A test run
 // alone gets an outcome as trustworthy as in the shared process: the one
@@ -126,7 +141,8 @@ type speculation struct {
 }
 
 func newSpeculation(ctx context.Context, x Execution, c classify.Classifier) *speculation {
-	return &speculation{ctx: ctx, x: x, c: c, slots: make(chan struct{}, maxAhead),
+	available, _ := sandbox.AvailableMemory()
+	return &speculation{ctx: ctx, x: x, c: c, slots: make(chan struct{}, aheadSlots(available, x.Memory)),
 		started: map[string]bool{}, outcomes: map[string]classify.Outcome{}}
 }
 

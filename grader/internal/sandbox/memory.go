@@ -78,3 +78,34 @@ func children(pid int) []int {
 	}
 	return out
 }
+
+// AvailableMemory returns how much memory, in bytes, the system can give to
+// new processes without swapping (MemAvailable in /proc/meminfo). On a
+// system without /proc it returns an error.
+func AvailableMemory() (int64, error) {
+	info, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return 0, err
+	}
+	return parseAvailable(info)
+}
+
+// parseAvailable reads MemAvailable from the text of /proc/meminfo.
+func parseAvailable(info []byte) (int64, error) {
+	for line := range strings.Lines(string(info)) {
+		rest, ok := strings.CutPrefix(line, "MemAvailable:")
+		if !ok {
+			continue
+		}
+		fields := strings.Fields(rest) // "123456 kB"
+		if len(fields) == 0 {
+			break
+		}
+		kb, err := strconv.ParseInt(fields[0], 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("read MemAvailable: %w", err)
+		}
+		return kb << 10, nil
+	}
+	return 0, fmt.Errorf("read MemAvailable: not in /proc/meminfo")
+}

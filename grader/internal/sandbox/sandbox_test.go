@@ -170,3 +170,16 @@ func TestTreeMemory(t *testing.T) {
 	_, err = TreeMemory(1 << 30)
 	assert.Error(t, err, "no such process")
 }
+
+func TestParseAvailable(t *testing.T) {
+	got, err := parseAvailable([]byte("MemTotal:       24576000 kB\nMemFree:        20000000 kB\nMemAvailable:   23000000 kB\n"))
+	require.NoError(t, err)
+	assert.Equal(t, int64(23000000)<<10, got)
+	_, err = parseAvailable([]byte("MemTotal:       24576000 kB\n"))
+	assert.Error(t, err)
+	if runtime.GOOS == "linux" {
+		available, err := AvailableMemory()
+		require.NoError(t, err)
+		assert.Positive(t, available)
+	}
+}
