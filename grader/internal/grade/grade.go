@@ -110,11 +110,6 @@ func SolutionOverlay(root string, exercises []catalog.Exercise) map[string]strin
 // failure or refused file is a result (cause "build"), not an error.
 func Grade(ctx context.Context, opts Options) (*report.Document, error) {
 	opts = withDefaults(opts)
-	work, err := os.MkdirTemp("", "kit-grader-")
-	if err != nil {
-		return nil, fmt.Errorf("make work folder: %w", err)
-	}
-	defer os.RemoveAll(work)
 	clean, err := room.Open(opts.Rooms)
 	if err != nil {
 		return nil, err
