@@ -502,11 +502,8 @@ func lockOrderOverlay(runs []*exerciseRun, dir string) (map[string]string, error
 				continue
 			}
 			out := filepath.Join(dir, r.ex.Dir+"-"+name)
-			if old, err := os.ReadFile(out); err != nil || !bytes.Equal(old, rewritten) {
-				os.Remove(out)
-				if err := os.WriteFile(out, rewritten, 0o600); err != nil {
-					return nil, fmt.Errorf("write rewritten file: %w", err)
-				}
+			if err := room.WriteFile(out, rewritten); err != nil {
+				return nil, fmt.Errorf("write rewritten file: %w", err)
 			}
 			overlay[path] = out
 		}

@@ -121,19 +121,26 @@ func (r *Room) Close() error {
 func (r *Room) Fill(files map[string][]byte) error {
 	for name, data := range files {
 		path := filepath.Join(r.Dir, filepath.FromSlash(name))
-		if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, data) {
-			continue
-		}
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			return fmt.Errorf("fill the clean room: %w", err)
 		}
-		// A file of the room is never a link, so writing cannot land elsewhere.
-		os.Remove(path)
-		if err := os.WriteFile(path, data, 0o600); err != nil {
+		if err := WriteFile(path, data); err != nil {
 			return fmt.Errorf("fill the clean room: %w", err)
 		}
 	}
 	return r.removeOthers(files)
+}
+
+// WriteFile makes the file at path hold data. A file that already does is
+// left alone, so that the go command's build cache, which notices a file's
+// modification time, keeps what it built from it. Whatever was at path is
+// removed first, so that writing cannot follow a link elsewhere.
+func WriteFile(path string, data []byte) error {
+	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, data) {
+		return nil
+	}
+	os.Remove(path)
+	return os.WriteFile(path, data, 0o600)
 }
 
 // removeOthers deletes everything in the room that files does not name.

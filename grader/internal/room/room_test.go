@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -59,4 +60,30 @@ func TestRoomsAreHeldOneAtATime(t *testing.T) {
 	assert.Equal(t, first.Scratch, again.Scratch)
 	require.NoError(t, again.Close())
 	require.NoError(t, second.Close())
+}
+
+// WriteFile leaves a file that already holds the data alone (its build
+// stays cached) and replaces a link rather than writing through it.
+func TestWriteFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "a.go")
+	require.NoError(t, WriteFile(path, []byte("one")))
+	old := time.Now().Add(-time.Hour)
+	require.NoError(t, os.Chtimes(path, old, old))
+	require.NoError(t, WriteFile(path, []byte("one")))
+	info, err := os.Stat(path)
+	require.NoError(t, err)
+	assert.True(t, info.ModTime().Equal(old), "an unchanged file is not written again")
+
+	target := filepath.Join(dir, "elsewhere")
+	require.NoError(t, os.WriteFile(target, []byte("keep"), 0o600))
+	link := filepath.Join(dir, "link.go")
+	require.NoError(t, os.Symlink(target, link))
+	require.NoError(t, WriteFile(link, []byte("two")))
+	data, err := os.ReadFile(target)
+	require.NoError(t, err)
+	assert.Equal(t, "keep", string(data), "writing did not follow the link")
+	data, err = os.ReadFile(link)
+	require.NoError(t, err)
+	assert.Equal(t, "two", string(data))
 }
