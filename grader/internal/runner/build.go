@@ -134,7 +134,9 @@ func buildFailures(out string, paths []string) (failed map[string]string, explai
 		}
 	}
 	for pkg := range failed {
-		failed[pkg] = output[pkg].String()
+		if b := output[pkg]; b != nil {
+			failed[pkg] = b.String()
+		}
 	}
 	return failed, explained
 }

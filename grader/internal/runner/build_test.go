@@ -22,6 +22,8 @@ func TestBuildFailures(t *testing.T) {
 		{"the external test package", `{"ImportPath":"kit/exercises/01_a_test [kit/exercises/01_a.test]","Action":"build-output","Output":"a_test.go:3: undefined: y\n"}
 {"ImportPath":"kit/exercises/01_a_test [kit/exercises/01_a.test]","Action":"build-fail"}
 `, map[string]string{a: "a_test.go:3: undefined: y\n"}, true},
+		{"a failure with no output", `{"ImportPath":"kit/exercises/01_a [kit/exercises/01_a.test]","Action":"build-fail"}
+`, map[string]string{a: ""}, true},
 		{"a dependency that is none of the packages", `go: some message of the go command
 {"ImportPath":"kit/exercises/internal/harness","Action":"build-output","Output":"harness.go:1: oops\n"}
 {"ImportPath":"kit/exercises/internal/harness","Action":"build-fail"}
