@@ -128,12 +128,12 @@ func aheadSlots(available, limit int64) int {
 // alone gets an outcome as trustworthy as in the shared process: the one
 // the isolation runs give too.
 type speculation struct {
-	ctx   context.Context
-	x     Execution
-	c     classify.Classifier
-	slots chan struct{}
+	ctx context.Context
+	x   Execution
+	c   classify.Classifier
 
 	mu       sync.Mutex
+	slots    chan struct{} // made by the first start, sized by the free memory then
 	started  map[string]bool
 	outcomes map[string]classify.Outcome
 	err      error
@@ -141,23 +141,26 @@ type speculation struct {
 }
 
 func newSpeculation(ctx context.Context, x Execution, c classify.Classifier) *speculation {
-	available, _ := sandbox.AvailableMemory()
-	return &speculation{ctx: ctx, x: x, c: c, slots: make(chan struct{}, aheadSlots(available, x.Memory)),
-		started: map[string]bool{}, outcomes: map[string]classify.Outcome{}}
+	return &speculation{ctx: ctx, x: x, c: c, started: map[string]bool{}, outcomes: map[string]classify.Outcome{}}
 }
 
 // start runs each of tests not yet run ahead, alone. It does not block.
 func (s *speculation) start(tests []string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.slots == nil && len(tests) > 0 {
+		available, _ := sandbox.AvailableMemory()
+		s.slots = make(chan struct{}, aheadSlots(available, s.x.Memory))
+	}
+	slots := s.slots
 	for _, name := range tests {
 		if s.started[name] {
 			continue
 		}
 		s.started[name] = true
 		s.wg.Go(func() {
-			s.slots <- struct{}{}
-			defer func() { <-s.slots }()
+			slots <- struct{}{}
+			defer func() { <-slots }()
 			o, err := runAlone(s.ctx, s.x, name, s.c)
 			s.mu.Lock()
 			defer s.mu.Unlock()
