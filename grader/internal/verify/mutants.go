@@ -53,20 +53,22 @@ func (v Verifier) Mutants(ctx context.Context, names []string) (bool, error) {
 	fmt.Fprintf(v.Log, "grading %d mutants\n", total)
 	survived := map[string]int{}
 	var unlisted [][]mutant // per exercise: survivors no equivalents file lists
-	collect := func(m mutant, e report.Exercise) {
-		if !v.judgeMutant(c, m, e, 0) {
-			return
-		}
-		if m.equiv != "" {
-			survived[m.ex.Name]++
-			return
-		}
+	keep := func(m mutant) {
 		i := slices.IndexFunc(unlisted, func(ms []mutant) bool { return ms[0].ex.Name == m.ex.Name })
 		if i < 0 {
 			unlisted = append(unlisted, nil)
 			i = len(unlisted) - 1
 		}
 		unlisted[i] = append(unlisted[i], m)
+	}
+	collect := func(m mutant, e report.Exercise) {
+		switch {
+		case !v.judgeMutant(c, m, e, 0):
+		case m.equiv != "":
+			survived[m.ex.Name]++
+		default:
+			keep(m)
+		}
 	}
 	if err := gradeInRounds(ctx, v, perExercise, mutantFixture, "mutants", collect); err != nil {
 		return false, err
@@ -80,7 +82,7 @@ func (v Verifier) Mutants(ctx context.Context, names []string) (bool, error) {
 		fmt.Fprintf(v.Log, "grading %d surviving mutants again (%d of %d)\n", countAll(again), attempt, mutantRetries)
 		err := gradeInRounds(ctx, v, again, mutantFixture, "surviving mutants", func(m mutant, e report.Exercise) {
 			if v.judgeMutant(c, m, e, attempt) {
-				collect(m, e)
+				keep(m)
 			}
 		})
 		if err != nil {
