@@ -297,9 +297,11 @@ func TestStartTwiceFails(t *testing.T) {
 }
 
 // TestConcurrentStart: when several goroutines call Start at the same moment,
-// exactly one starts the Thread; the others get ErrAlreadyStarted.
+// exactly one starts the Thread; the others get ErrAlreadyStarted. It runs
+// twice: in a bubble, and on the real scheduler (startAllAtOnce).
 func TestConcurrentStart(t *testing.T) {
 	harness.Setup(t)
+	startAllAtOnce(t)
 	harness.Bubble(t, func(t *testing.T) {
 		const rounds, starters = 20, 8
 		w := newWorld(t)
@@ -333,6 +335,92 @@ func TestConcurrentStart(t *testing.T) {
 				round, j.calls.Load(), starters)
 		}
 	})
+}
+
+// startAllAtOnce is TestConcurrentStart on the real scheduler. In a bubble
+// (and with harness.Together) the starters are woken one after another by a
+// channel close, so they reach Start a few microseconds apart, and a Start
+// that checks the flag in one step and sets it in the next (a Load then a
+// Store, or a locked read then a locked write) still sees the first
+// starter's write. Here the starters spin on a flag until the test raises
+// it, so on a machine with two or more cores they call Start within
+// nanoseconds of each other, round after round, and two of them get through
+// such a gap in a few rounds of every hundred. A Start that is one atomic
+// step (CompareAndSwap, or the whole check-and-set under one lock) never
+// lets two through.
+func startAllAtOnce(t *testing.T) {
+	t.Helper()
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	const starters = 4
+	rounds := harness.Rounds(400)
+	for _, procs := range []int{2, 4} {
+		runtime.GOMAXPROCS(procs)
+		for round := range rounds {
+			var calls, ended atomic.Int32
+			release := make(chan struct{})
+			starterIDs := make([]atomic.Uint64, starters)
+			th := runner.New(runner.Func(func() {
+				calls.Add(1)
+				defer ended.Add(1)
+				id := harness.GoroutineID()
+				for i := range starterIDs {
+					if starterIDs[i].Load() == id {
+						return // a Start that runs Run itself: TestStartReturnsAtOnce's business
+					}
+				}
+				<-release // so that every Start happens while the Thread is alive
+			}))
+			var raised atomic.Bool
+			var ready, winners atomic.Int32
+			var wg sync.WaitGroup
+			errs := make([]error, starters)
+			for i := range starters {
+				wg.Go(func() {
+					starterIDs[i].Store(harness.GoroutineID())
+					ready.Add(1)
+					for spin := 1; !raised.Load(); spin++ {
+						if spin%1024 == 0 {
+							runtime.Gosched() // more starters than cores: let the others run
+						}
+					}
+					errs[i] = th.Start()
+					if errs[i] == nil {
+						winners.Add(1)
+					}
+				})
+			}
+			for ready.Load() < starters {
+				runtime.Gosched()
+			}
+			raised.Store(true)
+			wg.Wait()
+			// Let every Run return before judging, so that nothing the test
+			// started is left running when it fails.
+			close(release)
+			if winners.Load() > 0 {
+				// Start has returned, but the new goroutine may not have run
+				// yet: wait (a few seconds at most) until Run has been called
+				// and has returned.
+				for give := time.Now().Add(5 * time.Second); calls.Load() == 0 || ended.Load() < calls.Load(); runtime.Gosched() {
+					require.Truef(t, time.Now().Before(give),
+						"GOMAXPROCS=%d, round %d: Start returned nil, and 5 s later Run had been called %d time(s) and had returned %d time(s)",
+						procs, round, calls.Load(), ended.Load())
+				}
+			}
+			require.Equalf(t, int32(1), winners.Load(),
+				"GOMAXPROCS=%d, round %d: %d goroutines called Start at the same instant (real scheduler) and %d got nil: "+
+					"exactly one may start the Thread; checking the flag and setting it must be one atomic step "+
+					"(CompareAndSwap, or both under one lock), not a check followed by a separate set",
+				procs, round, starters, winners.Load())
+			for _, err := range errs {
+				if err != nil {
+					require.ErrorIsf(t, err, runner.ErrAlreadyStarted, "GOMAXPROCS=%d, round %d: a Start that lost", procs, round)
+				}
+			}
+			require.EqualValuesf(t, 1, calls.Load(), "GOMAXPROCS=%d, round %d: Run was called %d times by %d simultaneous Starts",
+				procs, round, calls.Load(), starters)
+		}
+	}
 }
 
 // TestIsAlive: false before Start, true from the moment Start returns until

@@ -948,15 +948,35 @@ func TestTimeouts(t *testing.T) {
 			}
 			require.Equal(t, 1, q.Len(), "a PutTimeout that gave up must not add its item")
 		}},
+		// The next two cases put the waiter that must not be woken to sleep
+		// first: a sync.Cond's Signal wakes the goroutine that has waited
+		// longest, so a timer that signals instead of broadcasting wakes
+		// that one, and the waiter whose time is up sleeps on.
 		{"each waiter keeps its own deadline", func(t *testing.T, q intQueue) {
-			short := start(func() (int, error) { return q.GetTimeout(3 * time.Second) })
 			long := start(func() (int, error) { return q.GetTimeout(7 * time.Second) })
+			synctest.Wait() // the longer one is asleep first
+			short := start(func() (int, error) { return q.GetTimeout(3 * time.Second) })
 			require.True(t, harness.Eventually(func() bool { return short.Returned() && long.Returned() }, step, patience),
 				"GetTimeout(3s) and GetTimeout(7s) were still waiting after 10s")
 			require.ErrorIs(t, short.Value.err, lp.ErrEmpty)
 			require.ErrorIs(t, long.Value.err, lp.ErrEmpty)
 			require.Equal(t, 3*time.Second, short.Elapsed, "GetTimeout(3s) next to a GetTimeout(7s)")
 			require.Equal(t, 7*time.Second, long.Elapsed, "GetTimeout(7s) next to a GetTimeout(3s)")
+		}},
+		{"a timeout ends its own wait when a Get without one waits too", func(t *testing.T, q intQueue) {
+			forever := start(func() (int, error) { return q.Get() })
+			synctest.Wait() // the Get without a timeout is asleep first
+			timed := start(func() (int, error) { return q.GetTimeout(3 * time.Second) })
+			require.True(t, harness.Eventually(timed.Returned, step, patience),
+				"GetTimeout(3s) next to a Get without a timeout that started waiting before it was still waiting after 10s: "+
+					"its timeout woke the other waiter instead of it (Signal wakes the one that has waited longest; wake them all)")
+			require.ErrorIs(t, timed.Value.err, lp.ErrEmpty)
+			require.Equal(t, 3*time.Second, timed.Elapsed, "GetTimeout(3s) next to a Get that waits for good")
+			harness.RequireWaiting(t, []*call{forever}, "a Get without a timeout, after a GetTimeout next to it gave up,", mustBlock)
+			require.NoError(t, q.Put(5))
+			require.True(t, harness.Eventually(forever.Returned, step, patience), "Get did not return after a Put")
+			require.NoError(t, forever.Value.err)
+			require.Equal(t, 5, forever.Value.val)
 		}},
 	}
 	for _, v := range variants {

@@ -6,7 +6,7 @@
 package lifopriority
 
 // Mistake: Priority.Get asks the core not to wait and turns ErrEmpty into nil: on an empty priority queue it returns the zero Item at once (Lifo waits correctly)
-// Fails: TestPriorityBlocking:fail
+// Fails: TestPriorityBlocking:fail TestTimeouts:fail
 
 import (
 	"container/heap"

@@ -9,8 +9,7 @@
 package registry
 
 // Mistake: ActiveCount reads an atomic counter that Start and the exiting worker update outside the registry's lock: it can disagree with Enumerate for a moment
-// Fails: TestAnswersAgreeWhileWorkersExit:fail (only some of the time: the window between the counter and the
-// registry is a few instructions wide, so this fixture is kept here, out of grader verify, as a known gap)
+// Fails: TestAnswersAgreeWhileWorkersExit:fail
 
 import (
 	"context"

@@ -6,9 +6,7 @@
 package lifopriority
 
 // Mistake: the timeout timer wakes one waiter (Signal) instead of all of them: it may wake a waiter without a deadline, and the one whose time is up sleeps on
-// Fails: TestTimeouts:fail (only some of the time: which waiter the timer's Signal wakes depends on the
-// order the waiters went to sleep in, which the real scheduler decides; a clean-clone make test saw it pass
-// every test once, so this fixture is kept here, out of grader verify, as a known gap)
+// Fails: TestTimeouts:fail
 
 import (
 	"container/heap"
