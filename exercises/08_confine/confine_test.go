@@ -277,6 +277,15 @@ func requireWorkersOverlap(t *testing.T, docs, workers int) {
 	for {
 		state = stateOf(caller)
 		if inFlight.Load() == want && blocked(state) {
+			// Enough calls are in split and the caller waits. Give the
+			// scheduler many more turns: a version that starts more
+			// goroutines than workers gets the rest of them into split too.
+			for range 1000 {
+				if inFlight.Load() > want {
+					break
+				}
+				runtime.Gosched()
+			}
 			break
 		}
 		if len(done) > 0 || inFlight.Load() > want || time.Now().After(deadline) {

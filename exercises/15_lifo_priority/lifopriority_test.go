@@ -992,6 +992,79 @@ func TestTimeouts(t *testing.T) {
 	}
 }
 
+// TestTimeoutWakeUpsAreNotLost runs on the real scheduler: a PutTimeout
+// waits on a full queue next to another whose time runs out a little
+// earlier, so the earlier one's wake-up makes the later one look at its
+// deadline just before it is due. Whatever wakes a waiter when its time is
+// up must not fall between that look and its sleep: if it does, the waiter
+// sleeps past its deadline, here for good, as nothing else will wake it. A
+// timer that wakes the waiters without taking the queue's lock does exactly
+// that, but the gap is a few instructions wide; harness.DelayCondWaits
+// widens it (when the grader runs the test) so that the rounds below open
+// it.
+//
+// It runs with GOMAXPROCS 1 and a goroutine that keeps yielding: the
+// scheduler then looks at the timers every few microseconds, so each fires
+// on time, not all together at the next millisecond tick of an idle machine.
+func TestTimeoutWakeUpsAreNotLost(t *testing.T) {
+	harness.Setup(t)
+	harness.DelayCondWaits(t)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	const (
+		d        = time.Millisecond
+		rounds   = 12
+		deadline = 3 * time.Second // real time, for all the rounds of one queue: they need milliseconds
+	)
+	for _, v := range variants {
+		give := time.After(deadline)
+		for round := range rounds {
+			q := v.new(1)
+			require.NoError(t, q.Put(0))
+			stop := make(chan struct{})
+			spinning := harness.Go(func() struct{} {
+				for !harness.Closed(stop) {
+					runtime.Gosched()
+				}
+				return struct{}{}
+			})
+			t.Cleanup(func() {
+				if !harness.Closed(stop) {
+					close(stop)
+				}
+				for !spinning.Returned() {
+					runtime.Gosched()
+				}
+			})
+			// The earlier waiter's time runs out 10µs to 320µs before the
+			// later one's, a different gap each round.
+			earlier := d - 10*time.Microsecond<<(round%6)
+			errs := make(chan error, 2)
+			go func() { errs <- q.PutTimeout(1, d) }()
+			go func() { errs <- q.PutTimeout(2, earlier) }()
+			for returned := 0; returned < 2; returned++ {
+				select {
+				case err := <-errs:
+					require.ErrorIsf(t, err, lp.ErrFull, "%s, round %d: PutTimeout on a full queue that nobody takes from", v.name, round)
+				case <-give:
+					q.Close() // wakes the waiter that slept through its deadline
+					for ; returned < 2; returned++ {
+						<-errs
+					}
+					require.FailNowf(t, "a timeout never woke its waiter",
+						"%s, round %d: PutTimeout(%v) and PutTimeout(%v) waited on a full queue, and %v (real time) later "+
+							"one of them had still not returned: it missed the wake-up meant to end its wait, "+
+							"which came between its last look at the deadline and its sleep, or went to the other waiter. "+
+							"Whatever wakes a waiter when its time is up must hold the queue's lock while it does, and wake "+
+							"every waiter that may be due",
+						v.name, round, d, earlier, deadline)
+				}
+			}
+			close(stop)
+			require.Equal(t, 1, q.Len(), "%s, round %d: PutTimeouts that gave up must not add their items", v.name, round)
+		}
+	}
+}
+
 // ---- Close, both queues ----
 
 // TestClose: after Close every Put fails, Gets drain what is left and then

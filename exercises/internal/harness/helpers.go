@@ -9,6 +9,8 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/concurrency-kit/kit/exercises/internal/lockcheck"
 )
 
 // Bubble runs f in a testing/synctest bubble: time inside is fake and moves
@@ -100,4 +102,21 @@ func Rounds(n int) int {
 		return min(n, lockOrderRounds)
 	}
 	return n
+}
+
+// DelayCondWaits makes every sync.Cond Wait in the student's code, for the
+// rest of test t, first let the other goroutines run for a while, with its
+// lock still held, before it goes to sleep. It works when the grader runs
+// the test: the grader builds student files with sync.Cond replaced by
+// lockcheck.Cond. Under a plain go test it changes nothing.
+//
+// A correct program cannot tell the difference. A wake-up sent without the
+// lock (a timer's Broadcast, say) can fall between a waiter's last look at
+// its condition and its sleep, and be lost; that gap is a few instructions
+// wide, and this makes it wide enough for a test on the real scheduler to
+// open it. Call it after Setup.
+func DelayCondWaits(t *testing.T) {
+	t.Helper()
+	lockcheck.DelayWaits(true)
+	t.Cleanup(func() { lockcheck.DelayWaits(false) })
 }

@@ -1,11 +1,14 @@
-// Package lockcheck holds the mutex types that the grader's lock-order run
-// puts in place of sync.Mutex and sync.RWMutex in student files.
+// Package lockcheck holds the types that the grader puts in place of
+// sync.Mutex, sync.RWMutex and sync.Cond in student files.
 //
-// The grader rewrites student code for that run only (as a compiler overlay;
-// nothing on disk changes). Lock and Unlock go through go-deadlock, which
-// remembers the order in which locks are taken and reports an inversion even
-// when the run did not hang, and reports recursive locking. The harness turns
-// its reports into a test failure with cause "deadlock".
+// The grader builds student code with them (as a compiler overlay; nothing
+// on disk changes), and runs the one binary twice. In the race run
+// go-deadlock is switched off and the mutexes are plain locks. In the
+// lock-order run Lock and Unlock go through go-deadlock, which remembers the
+// order in which locks are taken and reports an inversion even when the run
+// did not hang, and reports recursive locking. The harness turns its reports
+// into a test failure with cause "deadlock". Cond is a sync.Cond whose waits
+// a test can ask to be delayed (see Cond).
 //
 // TryLock never waits, so it cannot take part in a deadlock: Mutex.TryLock
 // bypasses the order check, and a try-lock with back-off (a correct answer to

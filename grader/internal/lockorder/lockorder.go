@@ -1,6 +1,7 @@
 // Package lockorder rewrites a student's Go file for the grader's lock-order
 // run: every sync.Mutex and sync.RWMutex becomes the matching type of the
-// kit's lockcheck package, which go-deadlock watches. Whatever the student
+// kit's lockcheck package, which go-deadlock watches, and every sync.Cond
+// becomes lockcheck's Cond. Whatever the student
 // does with the mutex (a field, an embedded field, a variable, a pointer), the
 // check sees it. The result is handed to the compiler as an overlay; the
 // student's file on disk is never changed.
@@ -24,10 +25,13 @@ const CheckerPath = "github.com/concurrency-kit/kit/exercises/internal/lockcheck
 // is not a name a student would pick.
 const checkerName = "kitlockcheck"
 
-// replaced are the sync types the rewrite replaces.
-var replaced = map[string]bool{"Mutex": true, "RWMutex": true}
+// replaced are the sync names the rewrite replaces: the mutexes, and the
+// condition variable, whose waits a test can ask to be delayed
+// (harness.DelayCondWaits).
+var replaced = map[string]bool{"Mutex": true, "RWMutex": true, "Cond": true, "NewCond": true}
 
-// Rewrite returns src with sync.Mutex and sync.RWMutex replaced. A file that
+// Rewrite returns src with sync.Mutex, sync.RWMutex, sync.Cond and
+// sync.NewCond replaced. A file that
 // does not import sync, or does not parse, comes back unchanged (the compiler
 // reports syntax errors better than the rewrite could).
 //

@@ -58,6 +58,8 @@ func Transfer(from, to *Account, amount int) {
 	m := new(sync.Mutex)
 	m.Lock()
 	m.Unlock()
+	waiting := sync.Cond{L: &global}
+	waiting.Signal()
 	fmt.Println(sync.Mutex{}, amount)
 	func(mu *sync.RWMutex) {}(table)
 }
@@ -70,7 +72,7 @@ func rewrite(t *testing.T, src string) string {
 	return string(out)
 }
 
-func TestRewriteReplacesMutexes(t *testing.T) {
+func TestRewriteReplacesMutexesAndConds(t *testing.T) {
 	out := rewrite(t, student)
 	for _, want := range []string{
 		"mu      kitlockcheck.Mutex",
@@ -83,16 +85,19 @@ func TestRewriteReplacesMutexes(t *testing.T) {
 		"m := new(kitlockcheck.Mutex)",
 		"fmt.Println(kitlockcheck.Mutex{}, amount)",
 		"func(mu *kitlockcheck.RWMutex) {}(table)",
+		"cond    *kitlockcheck.Cond",
+		"l.cond = kitlockcheck.NewCond(&l.RWMutex)",
+		"waiting := kitlockcheck.Cond{L: &global}",
 		// Other sync types stay.
 		"wg      sync.WaitGroup",
 		"once    sync.Once",
-		"cond    *sync.Cond",
-		"sync.NewCond(&l.RWMutex)",
 	} {
 		assert.Contains(t, out, want)
 	}
 	assert.NotContains(t, out, "sync.Mutex")
 	assert.NotContains(t, out, "sync.RWMutex")
+	assert.NotContains(t, out, "sync.Cond")
+	assert.NotContains(t, out, "sync.NewCond")
 	assertCompilable(t, out, "sync")
 }
 
@@ -107,7 +112,7 @@ func TestRewriteKeepsLineNumbers(t *testing.T) {
 		require.GreaterOrEqual(t, i, 0, needle)
 		return strings.Count(src[:i], "\n") + 1
 	}
-	for _, stmt := range []string{"from.mu.Lock()", "m.Unlock()", "l.cond = sync.NewCond", "balance int", "func Transfer("} {
+	for _, stmt := range []string{"from.mu.Lock()", "m.Unlock()", "l.cond = ", "balance int", "func Transfer("} {
 		assert.Equal(t, lineOf(student, stmt), lineOf(out, stmt), stmt)
 	}
 }
@@ -124,6 +129,8 @@ func assertSameLines(t *testing.T, src, out string, syncNames ...string) {
 		for _, name := range syncNames {
 			want = strings.ReplaceAll(want, name+".Mutex", "kitlockcheck.Mutex")
 			want = strings.ReplaceAll(want, name+".RWMutex", "kitlockcheck.RWMutex")
+			want = strings.ReplaceAll(want, name+".NewCond", "kitlockcheck.NewCond")
+			want = strings.ReplaceAll(want, name+".Cond", "kitlockcheck.Cond")
 		}
 		if strings.HasPrefix(line, "package ") {
 			clause, comment, _ := strings.Cut(want, " //")

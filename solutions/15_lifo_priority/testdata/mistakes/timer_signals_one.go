@@ -6,7 +6,7 @@
 package lifopriority
 
 // Mistake: the timeout timer wakes one waiter (Signal) instead of all of them: it may wake a waiter without a deadline, and the one whose time is up sleeps on
-// Fails: TestTimeouts:fail
+// Fails: TestTimeouts:fail TestTimeoutWakeUpsAreNotLost?
 
 import (
 	"container/heap"
