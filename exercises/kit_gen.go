@@ -46,7 +46,7 @@ golang.org/x/text v0.44.0/go.mod h1:S4FR1waQ9LbjQTls97SyRjDaUUVkaM+cXwwuG/G+MwY=
 var Sums = map[string]string{
 	"exercises/01_goroutines/goroutines_test.go":           "d8ed7f3fee0f373eee5461cd230d60b865599911f53f519042338825237ae22b",
 	"exercises/02_daemon/daemon_test.go":                   "82a89b97f17066e44c6a07d02acab2c795d0614776525a3e478db5fbdaaf6bc2",
-	"exercises/03_registry/registry_test.go":               "19cac8cdf686000904489eb04279e8a0c446578dcb0b0cdefd676bef54d4ecba",
+	"exercises/03_registry/registry_test.go":               "f407450f5f848da75c59975aa4270718e7a7524fc7cfa4253cb3fe91de36fac3",
 	"exercises/04_runner/runner_test.go":                   "6d31c2808a1a78fb2683032a4b5352dda430ced7f355a36ed526e9a20d3aa601",
 	"exercises/05_ordering/ordering_test.go":               "348e0b94373220dd232bb32b6869fc181bca976a3384052ede7277ed105ef42c",
 	"exercises/06_race/race_test.go":                       "361750d7cce098bffcf724ae87babb930a2b1743df672acb955e4439077738c3",
