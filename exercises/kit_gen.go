@@ -58,7 +58,7 @@ var Sums = map[string]string{
 	"exercises/12_transfer/transfer_test.go":               "67d94d70032739a45d95885d42fb0fda1f1a0db51d8fa5093583470b33c4d730",
 	"exercises/13_philosophers/philosophers_test.go":       "e683bf74f1b992e9533768e9f9bd3c1fe3dc8155e605316d4a58454b2d8b181f",
 	"exercises/14_queue/queue_test.go":                     "821e55b00fbf70e0187c27202d5d08f950be6f0cb53a1449bec205e95e7d7836",
-	"exercises/15_lifo_priority/lifopriority_test.go":      "840b66eb72e3dd638146601ab269e01b0587d5713b2cbbfd5aef3f6f36c67b48",
+	"exercises/15_lifo_priority/lifopriority_test.go":      "280eecaee9322a03d121ed163a702c2cd972cfd13fc45a39441bc7b54853230d",
 	"exercises/16_prodcons/prodcons_test.go":               "f9e6e9c4e996fd73f770f4dad2ed6cd45dfdb9a4aa4418627f5d14ac8be8a88b",
 	"exercises/17_pipeline/pipeline_test.go":               "b5829412a8966a087b5a28275ac2b9f31a6752f8e2c2732e0b649748579b66a2",
 	"exercises/18_local/local_test.go":                     "6bfdc896ec21af0d0093d09c6742a367de4ebfca422852ad300a3e9484add32c",
