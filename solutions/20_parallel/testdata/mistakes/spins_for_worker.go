@@ -5,7 +5,7 @@
 package parallel
 
 // Mistake: while every worker is busy, Do spins: it checks for a free worker, ctx and Close and calls runtime.Gosched in a loop that never blocks
-// Fails: TestWaitingDoDoesNotSpin:fail
+// Fails: TestWaitingDoDoesNotSpin
 
 import (
 	"bufio"
