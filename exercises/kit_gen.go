@@ -74,7 +74,7 @@ var Sums = map[string]string{
 	"exercises/internal/harness/helpers.go":                "ca27dee73301c24385c5c024cb5e65063c05046b8958030aa249a755ab86132d",
 	"exercises/internal/harness/lockorder.go":              "735a200da59cf526878cc673a7281c7a45e74422c20edb19caa8ba534d93b845",
 	"exercises/internal/lockcheck/cond.go":                 "8309884a28efd4a1bc646f95333bd75ff8ec9cf7ca7be4a7889177116d0bd1be",
-	"exercises/internal/lockcheck/cond_test.go":            "f8e4c21a3eea844e3505b11664fe24577b8a24c06f28e7a57cd3903ca0a362e3",
+	"exercises/internal/lockcheck/cond_test.go":            "d4c6990a7b95049c23f086016a268d95143e78a13b51d467816882a58a359378",
 	"exercises/internal/lockcheck/lockcheck.go":            "e591dd47f7ddb6f09fe5f7a2521df852e662083e40d8945bb81bd0524284a92a",
 	"exercises/internal/lockcheck/lockcheck_test.go":       "8f7582a5508e50073c95858eee94b5294b245c3ced3a65f451fac60a65320e72",
 	"exercises/internal/lockcheck/nesting.go":              "61a797b4d76173a171c7f890ea0473cbe5009aac41a79817dbcdfda2c59e5c8f",

@@ -1,6 +1,7 @@
 package lockcheck_test
 
 import (
+	"fmt"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -22,7 +23,7 @@ func TestCondIsACond(t *testing.T) {
 			{"NewCond", lockcheck.NewCond},
 			{"literal", func(l sync.Locker) *lockcheck.Cond { return &lockcheck.Cond{L: l} }},
 		} {
-			t.Run(mk.name, func(t *testing.T) {
+			t.Run(fmt.Sprintf("%s, delayed %v", mk.name, delayed), func(t *testing.T) {
 				lockcheck.DelayWaits(delayed)
 				defer lockcheck.DelayWaits(false)
 				var mu lockcheck.Mutex
