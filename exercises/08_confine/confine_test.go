@@ -280,11 +280,20 @@ func requireWorkersOverlap(t *testing.T, docs, workers int) {
 			// Enough calls are in split and the caller waits. Give the
 			// scheduler many more turns: a version that starts more
 			// goroutines than workers gets the rest of them into split too.
-			for range 1000 {
+			// Now and then this goroutine sleeps instead of yielding: a
+			// yield puts it back in the global queue, where its processor
+			// finds it again before it would take goroutines queued on
+			// another processor, whose thread a loaded machine may have
+			// put aside.
+			for turn := range 1000 {
 				if inFlight.Load() > want {
 					break
 				}
-				runtime.Gosched()
+				if turn%100 == 99 {
+					time.Sleep(50 * time.Microsecond)
+				} else {
+					runtime.Gosched()
+				}
 			}
 			break
 		}
