@@ -408,6 +408,29 @@ func TestEnumerate(t *testing.T) {
 			mine[i] = "changed by the caller"
 		}
 		requireLive(t, r, now, "after the caller overwrote the slice an earlier Enumerate returned: it belongs to the caller")
+
+		// A lister and a goroutine that starts a worker and waits for it take
+		// turns. The turns are hidden from the race detector
+		// (harness.Alternate), so only the registry's own lock orders a
+		// listing with the next start: a list made from the map after
+		// unlocking is reported in every run, not only when the scheduler
+		// stops the lister in that gap.
+		const turns = 20
+		var lists [][]string
+		var errs []error
+		harness.Alternate(turns,
+			func(int) { lists = append(lists, r.Enumerate()) },
+			func(int) {
+				w, err := r.Go("turn", func(context.Context) {})
+				if err == nil {
+					err = w.Wait()
+				}
+				errs = append(errs, err)
+			})
+		for k := range turns {
+			require.NoErrorf(t, errs[k], `Go("turn") and Wait, turn %d: the worker "turn" of the turn before had finished`, k)
+			require.Equalf(t, now, lists[k], `Enumerate, turn %d: the worker "turn" of the turn before had finished (its Wait returned)`, k)
+		}
 	})
 }
 
