@@ -44,7 +44,7 @@ golang.org/x/text v0.44.0/go.mod h1:S4FR1waQ9LbjQTls97SyRjDaUUVkaM+cXwwuG/G+MwY=
 
 // Sums are the SHA-256 sums of the kit's own files as the kit ships them.
 var Sums = map[string]string{
-	"exercises/01_goroutines/goroutines_test.go":           "d8ed7f3fee0f373eee5461cd230d60b865599911f53f519042338825237ae22b",
+	"exercises/01_goroutines/goroutines_test.go":           "cd0263320a0800f0a759dbdd254272ae3466d972524d34cfcd40923987408d09",
 	"exercises/02_daemon/daemon_test.go":                   "82a89b97f17066e44c6a07d02acab2c795d0614776525a3e478db5fbdaaf6bc2",
 	"exercises/03_registry/registry_test.go":               "690924b9ad08cc0e9bf58eb5620dc8afcb72f59314913b6603ed33673e462c75",
 	"exercises/04_runner/runner_test.go":                   "6d31c2808a1a78fb2683032a4b5352dda430ced7f355a36ed526e9a20d3aa601",
@@ -74,13 +74,16 @@ var Sums = map[string]string{
 	"exercises/internal/harness/doc.go":                    "feca5b5605fb6b1a10ddfc32ff0a70a769d05049890a305f58b8d93e079d8914",
 	"exercises/internal/harness/harness.go":                "bf9d83ccbe65ba5f7217675d17abe459a96f674066774f4f877402900a9e1d31",
 	"exercises/internal/harness/harness_test.go":           "b3468190280750b269ffb82840ed2ce27714d935fe8edd13d6ff103a51e9f9bb",
-	"exercises/internal/harness/helpers.go":                "ca27dee73301c24385c5c024cb5e65063c05046b8958030aa249a755ab86132d",
+	"exercises/internal/harness/helpers.go":                "6fabe72d28f81f8e688a4c31cd09663263ac36148cc7ece03a122b5b0962e346",
 	"exercises/internal/harness/lockorder.go":              "735a200da59cf526878cc673a7281c7a45e74422c20edb19caa8ba534d93b845",
+	"exercises/internal/harness/longwait.go":               "3f760fc4751f994cb6acc67b39803f2b36c3fd79050c30271213724884827ce3",
 	"exercises/internal/harness/norace.go":                 "89d99d0e3ba878e2ad751609abe3b3dc6a4b12822b1212d8ca9fed4b06ae5a4b",
 	"exercises/internal/harness/race.go":                   "2ddeba79a3beabda6085f0c5884b23b9945f85a35f605023186956c34ba7687d",
 	"exercises/internal/lockcheck/cond.go":                 "8309884a28efd4a1bc646f95333bd75ff8ec9cf7ca7be4a7889177116d0bd1be",
 	"exercises/internal/lockcheck/cond_test.go":            "d4c6990a7b95049c23f086016a268d95143e78a13b51d467816882a58a359378",
-	"exercises/internal/lockcheck/lockcheck.go":            "e591dd47f7ddb6f09fe5f7a2521df852e662083e40d8945bb81bd0524284a92a",
+	"exercises/internal/lockcheck/delay.go":                "604db9336b9d2e2d813cbb8293b4f3fd09cd7f0f32f069b35194775b0b45a50b",
+	"exercises/internal/lockcheck/delay_test.go":           "1280acc4104523442cdf3e44559e45e53814d3cd574a9a4db70ef8d63496456f",
+	"exercises/internal/lockcheck/lockcheck.go":            "84a15a5aa81b66d0aecaca5dd699c4931376826b4a0600cf433bc638ff298bd0",
 	"exercises/internal/lockcheck/lockcheck_test.go":       "8f7582a5508e50073c95858eee94b5294b245c3ced3a65f451fac60a65320e72",
 	"exercises/internal/lockcheck/nesting.go":              "61a797b4d76173a171c7f890ea0473cbe5009aac41a79817dbcdfda2c59e5c8f",
 	"exercises/internal/lockcheck/nesting_race_test.go":    "50cb3711726ad1dbb7db596a6f65f76c104d97c247451a67ff4a5af48fe0ae96",

@@ -3,6 +3,7 @@ package goroutines_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -41,51 +42,19 @@ func notOnce(counts []atomic.Int32) string {
 // Sleeping is not waiting. In a bubble, time.Sleep(d) in RunAll makes fake
 // time jump ahead by d as soon as everything else is blocked; a test that only
 // looked after synctest.Wait would never see the jump. So the tests that check
-// "does not return while a task runs" let a lot of fake time pass (hours)
-// while a task stays blocked on a channel only the test closes: no sleep,
-// however long, makes such a task finish.
+// "does not return while a task runs" let a century of fake time pass
+// (harness.LetTimePass) while a task stays blocked on a channel only the test
+// closes: no sleep, however long, makes such a task finish, and no "give up
+// after a day" guard runs out.
 
-// longWait is how much fake time the test lets pass while a task is blocked.
-const longWait = 10 * time.Hour
-
-// waitStep is the step in which longWait passes; after each step the test
-// looks at the real-time budget.
-const waitStep = time.Minute
-
-// pollBudget is the real time a test gives longWait to pass, in all its cases
-// together. A RunAll that simply blocks (on a WaitGroup, a channel) lets the
-// 600 steps of each case pass in a few milliseconds. One that polls
-// (for n > 0 { time.Sleep(time.Millisecond) }) wakes up 36 million times in
-// 10 hours of fake time and runs out of budget.
+// pollBudget is the real time a test gives harness.LongWait to pass, in all
+// its cases together. A RunAll that simply blocks (on a WaitGroup, a channel)
+// lets every step pass in one jump of the fake clock, in a few milliseconds.
+// One that polls (for n > 0 { time.Sleep(time.Millisecond) }) wakes up at
+// every tick and runs out of budget. A poll so slow that it stays within the
+// budget is caught once the task is let go: RunAll must then return at once,
+// with no fake time passing.
 const pollBudget = 3 * time.Second
-
-// realBudget returns a channel closed after d of real time. Call it outside
-// the bubble: its timer must run on the real clock.
-func realBudget(t *testing.T, d time.Duration) <-chan struct{} {
-	ch := make(chan struct{})
-	timer := time.AfterFunc(d, func() { close(ch) })
-	t.Cleanup(func() { timer.Stop() })
-	return ch
-}
-
-// letTimePass lets longWait of fake time pass while the test goroutine
-// sleeps, until done is closed. It reports the fake time that passed before
-// done was closed (longWait if it stayed open) and whether the real-time
-// budget ran out first: then something in the bubble woke up again and again
-// while it should have been blocked.
-func letTimePass(budget, done <-chan struct{}) (passed time.Duration, polled bool) {
-	for passed < longWait {
-		if harness.Closed(done) {
-			return passed, false
-		}
-		if harness.Closed(budget) {
-			return passed, true
-		}
-		time.Sleep(waitStep)
-		passed += waitStep
-	}
-	return passed, false
-}
 
 // requireBlockedWait checks what letTimePass saw while a task was blocked.
 func requireBlockedWait(t *testing.T, fn string, passed time.Duration, polled bool, what string) {
@@ -95,10 +64,20 @@ func requireBlockedWait(t *testing.T, fn string, passed time.Duration, polled bo
 			"(a blocked WaitGroup or channel makes fake time jump in one step). Do not poll "+
 			"(for ... { time.Sleep(...) } or runtime.Gosched()): block on wg.Wait() until every goroutine is done",
 		what, fn, passed, pollBudget)
-	require.Falsef(t, passed < longWait,
+	require.Falsef(t, passed < harness.LongWait,
 		"%s returned %v (fake time) after it was called, while %s was still blocked and could never "+
 			"finish by itself: sleeping is not waiting. Wait for every goroutine (wg.Wait()), "+
 			"do not sleep and hope they are done", fn, passed, what)
+}
+
+// requireReturnedAtOnce checks that fn returned as soon as the last blocked
+// task did: without any fake time passing in between.
+func requireReturnedAtOnce(t *testing.T, fn string, returned bool, what string) {
+	t.Helper()
+	require.Truef(t, returned,
+		"%s had not returned once %s had finished and every other goroutine was waiting: it still needed "+
+			"(fake) time to notice. Do not poll (for ... { time.Sleep(...) }), however slowly: block on "+
+			"wg.Wait(), which returns the moment the last goroutine calls Done", fn, what)
 }
 
 // slowCases names the position of the one task (or call) that stays blocked.
@@ -139,8 +118,9 @@ func TestRunAllRunsEveryTaskOnce(t *testing.T) {
 }
 
 // concurrentSizes are the numbers of tasks that must all be running at the
-// same time: 1500 is past any cap a worker pool might have (NumCPU, 32, 1024).
-var concurrentSizes = []int{2, 10, 1500}
+// same time: 7000 is past any cap a worker pool might have (NumCPU, 32, 1024,
+// 4096), and below the race detector's limit of 8128 live goroutines.
+var concurrentSizes = []int{2, 10, 7000}
 
 func TestRunAllRunsTasksConcurrently(t *testing.T) {
 	harness.Setup(t)
@@ -180,7 +160,7 @@ func TestRunAllRunsTasksConcurrently(t *testing.T) {
 
 func TestRunAllWaitsForEveryTask(t *testing.T) {
 	harness.Setup(t)
-	budget := realBudget(t, pollBudget) // for all the cases together
+	budget := harness.RealBudget(t, pollBudget) // for all the cases together
 	for _, tc := range slowCases {
 		t.Run(tc.name, func(t *testing.T) {
 			harness.Bubble(t, func(t *testing.T) {
@@ -198,14 +178,17 @@ func TestRunAllWaitsForEveryTask(t *testing.T) {
 				}()
 				synctest.Wait() // everything that can run has run
 				returnedEarly := harness.Closed(done)
-				passed, polled := letTimePass(budget, done)
+				passed, polled := harness.LetTimePass(budget, done)
 				close(release)
+				synctest.Wait() // the task returns; nothing else needs any time
+				returnedAtOnce := harness.Closed(done)
 				<-done
 
 				require.False(t, returnedEarly,
 					"RunAll returned while task #%d of %d was still running; it must "+
 						"wait until every task has returned", tc.slow, slowCaseTasks)
 				requireBlockedWait(t, "RunAll", passed, polled, fmt.Sprintf("task #%d of %d", tc.slow, slowCaseTasks))
+				requireReturnedAtOnce(t, "RunAll", returnedAtOnce, fmt.Sprintf("task #%d of %d", tc.slow, slowCaseTasks))
 			})
 		})
 	}
@@ -332,7 +315,7 @@ func TestMapRunsCallsConcurrently(t *testing.T) {
 
 func TestMapWaitsForEveryCall(t *testing.T) {
 	harness.Setup(t)
-	budget := realBudget(t, pollBudget) // for all the cases together
+	budget := harness.RealBudget(t, pollBudget) // for all the cases together
 	for _, tc := range slowCases {
 		t.Run(tc.name, func(t *testing.T) {
 			harness.Bubble(t, func(t *testing.T) {
@@ -355,15 +338,114 @@ func TestMapWaitsForEveryCall(t *testing.T) {
 				}()
 				synctest.Wait()
 				returnedEarly := harness.Closed(done)
-				passed, polled := letTimePass(budget, done)
+				passed, polled := harness.LetTimePass(budget, done)
 				close(release)
+				synctest.Wait() // the call returns; nothing else needs any time
+				returnedAtOnce := harness.Closed(done)
 				<-done
 
 				require.False(t, returnedEarly,
 					"Map returned while the call for input #%d of %d was still running; it "+
 						"must wait until every call has returned", tc.slow, slowCaseTasks)
 				requireBlockedWait(t, "Map", passed, polled, fmt.Sprintf("the call for input #%d of %d", tc.slow, slowCaseTasks))
+				requireReturnedAtOnce(t, "Map", returnedAtOnce, fmt.Sprintf("the call for input #%d of %d", tc.slow, slowCaseTasks))
 			})
 		})
+	}
+}
+
+// TestCallsAreIndependent: each call of RunAll and Map waits for its own
+// tasks only. A task may itself call RunAll or Map, and a call returns while
+// another call's task is still blocked. One counter shared by every call (a
+// package-level WaitGroup or counter) makes the nested call wait for the task
+// that is waiting for it, and makes a quick call wait for a slow one.
+func TestCallsAreIndependent(t *testing.T) {
+	harness.Setup(t)
+	t.Run("a task calls RunAll and Map", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			var inner atomic.Int32
+			var mapped []int
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				goroutines.RunAll(func() {
+					goroutines.RunAll(func() { inner.Add(1) }, func() { inner.Add(1) })
+				}, func() {
+					mapped = goroutines.Map([]int{1, 2, 3}, func(x int) int { return 2 * x })
+				})
+			}()
+			synctest.Wait()
+			require.True(t, harness.Closed(done),
+				"a RunAll whose tasks call RunAll and Map never returned: each call must wait for its own "+
+					"tasks only (a WaitGroup local to the call), not for every task of every call")
+			require.Equal(t, int32(2), inner.Load(), "the inner RunAll's two tasks")
+			require.Equal(t, []int{2, 4, 6}, mapped, "the inner Map's results")
+		})
+	})
+	t.Run("a quick call while another's task is blocked", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			release := make(chan struct{})
+			slowRunAll, slowMap := make(chan struct{}), make(chan struct{})
+			go func() {
+				defer close(slowRunAll)
+				goroutines.RunAll(func() { <-release })
+			}()
+			go func() {
+				defer close(slowMap)
+				goroutines.Map([]int{1}, func(x int) int { <-release; return x })
+			}()
+			synctest.Wait()
+			quick := make(chan []int)
+			go func() {
+				var ran atomic.Int32
+				goroutines.RunAll(func() { ran.Add(1) })
+				quick <- goroutines.Map([]int{int(ran.Load()), 5}, func(x int) int { return x + 1 })
+			}()
+			synctest.Wait()
+			var got []int
+			select {
+			case got = <-quick:
+			default:
+			}
+			close(release)
+			<-slowRunAll
+			<-slowMap
+			if got == nil {
+				<-quick
+				require.Fail(t, "a RunAll and a Map whose tasks had finished did not return while other "+
+					"calls' tasks were blocked: each call must wait for its own tasks only")
+			}
+			require.Equal(t, []int{2, 6}, got, "Map's results, after a RunAll whose task ran once")
+		})
+	})
+}
+
+// TestManyQuickCallsOnRealScheduler calls RunAll and Map thousands of times
+// with tasks that finish at once, at several GOMAXPROCS values, on the real
+// scheduler: a synctest bubble runs goroutines one way only, and never lets
+// the last task finish between a waiter's check of what is left and its
+// going to sleep. A wait built that way (check a counter, then lock and
+// sleep on a sync.Cond) misses the last wake-up and hangs for ever; every
+// Lock is delayed a little (harness.DelayLocks) so that this happens within
+// a few rounds. A WaitGroup never misses one.
+func TestManyQuickCallsOnRealScheduler(t *testing.T) {
+	harness.Setup(t)
+	harness.DelayLocks(t)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	rounds := harness.Rounds(1000)
+	for _, procs := range []int{1, 2, 4} {
+		runtime.GOMAXPROCS(procs)
+		for round := range rounds {
+			var ran atomic.Int32
+			tasks := make([]func(), 1+round%3)
+			for i := range tasks {
+				tasks[i] = func() { ran.Add(1) }
+			}
+			goroutines.RunAll(tasks...)
+			require.Equalf(t, int32(len(tasks)), ran.Load(),
+				"GOMAXPROCS=%d, round %d: RunAll of %d tasks returned before all of them had run", procs, round, len(tasks))
+			got := goroutines.Map([]int{round, round + 1}, func(x int) int { return x * 2 })
+			require.Equalf(t, []int{2 * round, 2*round + 2}, got, "GOMAXPROCS=%d, round %d: Map([%d %d], double)", procs, round, round, round+1)
+		}
 	}
 }

@@ -120,3 +120,21 @@ func DelayCondWaits(t *testing.T) {
 	lockcheck.DelayWaits(true)
 	t.Cleanup(func() { lockcheck.DelayWaits(false) })
 }
+
+// DelayLocks makes every Lock and RLock of a sync.Mutex or sync.RWMutex in
+// the student's code, for the rest of test t, first let the other
+// goroutines run for a random while. Like DelayCondWaits, it works when the
+// grader runs the test (which builds student files with lockcheck's
+// mutexes) and changes nothing under a plain go test.
+//
+// A correct program cannot tell the difference: a goroutine may always be
+// interrupted just before it locks. A program that looks at shared state
+// outside the lock and then locks to act on it (checks a counter, then locks
+// and sleeps on a sync.Cond) can: another goroutine's whole critical section
+// then often falls in between, where on its own it almost never does. Call
+// it after Setup, in tests on the real scheduler: every Lock gets slower.
+func DelayLocks(t *testing.T) {
+	t.Helper()
+	lockcheck.DelayLocks(true)
+	t.Cleanup(func() { lockcheck.DelayLocks(false) })
+}

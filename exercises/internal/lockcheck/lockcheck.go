@@ -32,6 +32,7 @@ type Mutex struct {
 
 // Lock locks m, reporting lock-order inversions and recursive locking.
 func (m *Mutex) Lock() {
+	beforeLock()
 	id := enter()
 	m.order.Lock()
 	m.held.Lock()
@@ -66,6 +67,7 @@ type RWMutex struct {
 
 // Lock locks rw for writing.
 func (rw *RWMutex) Lock() {
+	beforeLock()
 	id := enter()
 	rw.order.Lock()
 	rw.writer = id
@@ -90,6 +92,7 @@ func (rw *RWMutex) Unlock() {
 
 // RLock locks rw for reading.
 func (rw *RWMutex) RLock() {
+	beforeLock()
 	enter()
 	rw.order.RLock()
 }

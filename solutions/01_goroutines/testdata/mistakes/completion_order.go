@@ -3,7 +3,7 @@
 package goroutines
 
 // Mistake: Map collects results from a channel in the order the calls finish, not in input order
-// Fails: TestMapPutsResultsInInputOrder:fail
+// Fails: TestMapPutsResultsInInputOrder:fail TestCallsAreIndependent? TestManyQuickCallsOnRealScheduler?
 
 import "sync"
 

@@ -3,7 +3,7 @@
 package goroutines
 
 // Mistake: starts the goroutines but never waits for them, so it returns while tasks are still running
-// Fails: TestRunAllWaitsForEveryTask:fail TestMapWaitsForEveryCall:fail
+// Fails: TestRunAllWaitsForEveryTask:fail TestMapWaitsForEveryCall:fail TestCallsAreIndependent? TestManyQuickCallsOnRealScheduler?
 
 func RunAll(tasks ...func()) {
 	for _, task := range tasks {

@@ -3,7 +3,7 @@
 package goroutines
 
 // Mistake: RunAll keeps the task in one variable declared outside the loop, so goroutines run whichever task it holds when they start
-// Fails: TestRunAllRunsEveryTaskOnce TestRunAllRunsTasksConcurrently:race TestRunAllWaitsForEveryTask
+// Fails: TestRunAllRunsEveryTaskOnce TestRunAllRunsTasksConcurrently:race TestRunAllWaitsForEveryTask TestCallsAreIndependent? TestManyQuickCallsOnRealScheduler?
 
 import "sync"
 

@@ -3,7 +3,7 @@
 package goroutines
 
 // Mistake: starts every goroutine and then sleeps a moment "to let them finish" instead of waiting for them (time.Sleep is not join)
-// Fails: TestRunAllWaitsForEveryTask:fail TestMapWaitsForEveryCall:fail
+// Fails: TestRunAllWaitsForEveryTask:fail TestMapWaitsForEveryCall:fail TestCallsAreIndependent? TestManyQuickCallsOnRealScheduler?
 
 import "time"
 

@@ -3,7 +3,7 @@
 package goroutines
 
 // Mistake: waits for "long enough": a full second after starting the goroutines, which is plenty for quick tasks but not a wait for them
-// Fails: TestRunAllWaitsForEveryTask:fail TestMapWaitsForEveryCall:fail
+// Fails: TestRunAllWaitsForEveryTask:fail TestMapWaitsForEveryCall:fail TestCallsAreIndependent? TestManyQuickCallsOnRealScheduler?
 
 import "time"
 
