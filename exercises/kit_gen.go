@@ -44,8 +44,8 @@ golang.org/x/text v0.44.0/go.mod h1:S4FR1waQ9LbjQTls97SyRjDaUUVkaM+cXwwuG/G+MwY=
 
 // Sums are the SHA-256 sums of the kit's own files as the kit ships them.
 var Sums = map[string]string{
-	"exercises/01_goroutines/goroutines_test.go":           "cd0263320a0800f0a759dbdd254272ae3466d972524d34cfcd40923987408d09",
-	"exercises/02_daemon/daemon_test.go":                   "82a89b97f17066e44c6a07d02acab2c795d0614776525a3e478db5fbdaaf6bc2",
+	"exercises/01_goroutines/goroutines_test.go":           "ce20336284d9fac481be2fc9a8c48840cef1f26e583c00a2f4d6eb8546282883",
+	"exercises/02_daemon/daemon_test.go":                   "7f14a11039637422e6eae2a468e50bc5a325a13dcc50da6e64044d7fedc548e5",
 	"exercises/03_registry/registry_test.go":               "690924b9ad08cc0e9bf58eb5620dc8afcb72f59314913b6603ed33673e462c75",
 	"exercises/04_runner/runner_test.go":                   "6d31c2808a1a78fb2683032a4b5352dda430ced7f355a36ed526e9a20d3aa601",
 	"exercises/05_ordering/ordering_test.go":               "348e0b94373220dd232bb32b6869fc181bca976a3384052ede7277ed105ef42c",
@@ -76,7 +76,7 @@ var Sums = map[string]string{
 	"exercises/internal/harness/harness_test.go":           "b3468190280750b269ffb82840ed2ce27714d935fe8edd13d6ff103a51e9f9bb",
 	"exercises/internal/harness/helpers.go":                "6fabe72d28f81f8e688a4c31cd09663263ac36148cc7ece03a122b5b0962e346",
 	"exercises/internal/harness/lockorder.go":              "735a200da59cf526878cc673a7281c7a45e74422c20edb19caa8ba534d93b845",
-	"exercises/internal/harness/longwait.go":               "3f760fc4751f994cb6acc67b39803f2b36c3fd79050c30271213724884827ce3",
+	"exercises/internal/harness/longwait.go":               "303994e15836d8b6f3c7908635799083c953ce7a3bbba18f530edf8ee96ed7e2",
 	"exercises/internal/harness/norace.go":                 "89d99d0e3ba878e2ad751609abe3b3dc6a4b12822b1212d8ca9fed4b06ae5a4b",
 	"exercises/internal/harness/race.go":                   "2ddeba79a3beabda6085f0c5884b23b9945f85a35f605023186956c34ba7687d",
 	"exercises/internal/lockcheck/cond.go":                 "8309884a28efd4a1bc646f95333bd75ff8ec9cf7ca7be4a7889177116d0bd1be",

@@ -178,7 +178,7 @@ func TestRunAllWaitsForEveryTask(t *testing.T) {
 				}()
 				synctest.Wait() // everything that can run has run
 				returnedEarly := harness.Closed(done)
-				passed, polled := harness.LetTimePass(budget, done)
+				passed, polled := harness.LetTimePass(budget, func() bool { return harness.Closed(done) })
 				close(release)
 				synctest.Wait() // the task returns; nothing else needs any time
 				returnedAtOnce := harness.Closed(done)
@@ -338,7 +338,7 @@ func TestMapWaitsForEveryCall(t *testing.T) {
 				}()
 				synctest.Wait()
 				returnedEarly := harness.Closed(done)
-				passed, polled := harness.LetTimePass(budget, done)
+				passed, polled := harness.LetTimePass(budget, func() bool { return harness.Closed(done) })
 				close(release)
 				synctest.Wait() // the call returns; nothing else needs any time
 				returnedAtOnce := harness.Closed(done)

@@ -176,52 +176,38 @@ func (g *latch) open() { g.once.Do(func() { close(g.ch) }) }
 // beat), so that a worker that runs beat in the test's own goroutine cannot
 // leave every goroutine of the bubble blocked.
 func (g *latch) wait() {
-	closedWithin(g.ch, 1000*time.Hour)
+	closedWithin(g.ch, 2*harness.LongWait)
 }
 
-// holdTime is how much fake time a test lets pass while Stop waits for a
-// beat that the test holds. No sleep and no give-up timer in Stop lasts that
-// long: a Stop that returns meanwhile did not wait for the worker.
-const holdTime = time.Hour
-
-// holdStep is the step in which holdTime passes; after each step the test
-// looks at its real-time budget.
-const holdStep = time.Minute
-
-// holdBudget is the real time holdTime may take to pass. A Stop that blocks
-// (on a channel, a WaitGroup) lets the 60 steps pass in microseconds; one
-// that polls (for ... { time.Sleep(time.Millisecond) }) wakes up 3.6 million
-// times in an hour of fake time and runs out of budget.
+// holdBudget is the real time a test gives harness.LongWait (a century of
+// fake time) to pass while Stop waits for a beat that the test holds. No
+// sleep and no give-up timer in Stop lasts that long: a Stop that returns
+// meanwhile did not wait for the worker. A Stop that blocks (on a channel, a
+// WaitGroup) lets every step pass in one jump of the fake clock; one that
+// polls (for ... { time.Sleep(time.Millisecond) }) wakes up at every tick
+// and runs out of budget.
 const holdBudget = 3 * time.Second
 
 // realBudget returns a channel closed after d of real time. Call it outside
 // the bubble: its timer must run on the real clock.
 func realBudget(t *testing.T, d time.Duration) <-chan struct{} {
 	t.Helper()
-	ch := make(chan struct{})
-	timer := time.AfterFunc(d, func() { close(ch) })
-	t.Cleanup(func() { timer.Stop() })
-	return ch
+	return harness.RealBudget(t, d)
 }
 
-// holdWhileStopping lets holdTime of fake time pass, in steps, while the
+// holdWhileStopping lets a century of fake time pass, in steps, while the
 // test holds a beat and Stop calls wait. It stops early when one of the calls
 // returns. It reports the fake time that passed and whether the real-time
 // budget ran out first.
 func holdWhileStopping(budget <-chan struct{}, calls ...*stopCall) (passed time.Duration, polled bool) {
-	for passed < holdTime {
+	return harness.LetTimePass(budget, func() bool {
 		for _, c := range calls {
 			if c.returned() {
-				return passed, false
+				return true
 			}
 		}
-		if harness.Closed(budget) {
-			return passed, true
-		}
-		time.Sleep(holdStep)
-		passed += holdStep
-	}
-	return passed, false
+		return false
+	})
 }
 
 // requireStillWaiting checks that no Stop call returned and the worker did
@@ -442,6 +428,22 @@ func TestNothingRunsAfterStop(t *testing.T) {
 			})
 		})
 	}
+	t.Run("with a context that is never cancelled", func(t *testing.T) {
+		// Every other test cancels the worker's context in the end. Here
+		// nothing ever does: Stop alone must end everything the worker
+		// started. A helper goroutine that waits for ctx.Done() would wait
+		// for ever (the bubble then reports it as blocked when the test ends).
+		harness.Bubble(t, func(t *testing.T) {
+			r := newRecorder(nil)
+			w := daemon.Start(context.Background(), iv, r.beat)
+			time.Sleep(2*iv + iv/2)
+			c := newStop().start(w)
+			requireStopReturns(t, c, "Stop of a worker whose context never ends")
+			synctest.Wait()
+			require.True(t, harness.Closed(w.Done()), "Stop has returned, but Done is not closed: the worker has not ended")
+			require.Equal(t, 2, r.count(), "beats before Stop, 2.5 intervals after Start")
+		})
+	})
 }
 
 // TestStopIsIdempotent: Stop may be called again and again: it never panics

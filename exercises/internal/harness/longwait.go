@@ -29,21 +29,21 @@ func RealBudget(t *testing.T, d time.Duration) <-chan struct{} {
 }
 
 // LetTimePass lets LongWait of fake time pass while the calling goroutine
-// sleeps in a bubble, or until done is closed. Call it while the code under
+// sleeps in a bubble, or until done reports true. Call it while the code under
 // test waits for something only the test can give (a task blocked on a
 // channel the test closes later).
 //
-// It reports the fake time that passed before done was closed (LongWait if
-// done stayed open) and whether the real-time budget ran out first. A program
+// It reports the fake time that passed before done reported true (LongWait
+// if it never did) and whether the real-time budget ran out first. A program
 // that blocks lets each step pass in one jump of the fake clock. One that
 // polls (sleeps and looks again) wakes at every one of its ticks and uses up
 // the budget. The first fineWait passes in one-minute steps, so that fast
 // polling is seen early. Then the steps double, so that the time spent
 // after the budget runs out is never more than what was spent before it.
-func LetTimePass(budget, done <-chan struct{}) (passed time.Duration, polled bool) {
+func LetTimePass(budget <-chan struct{}, done func() bool) (passed time.Duration, polled bool) {
 	step := fineStep
 	for passed < LongWait {
-		if Closed(done) {
+		if done() {
 			return passed, false
 		}
 		if Closed(budget) {
@@ -55,5 +55,5 @@ func LetTimePass(budget, done <-chan struct{}) (passed time.Duration, polled boo
 		time.Sleep(step)
 		passed += step
 	}
-	return passed, Closed(budget) && !Closed(done)
+	return passed, Closed(budget) && !done()
 }
