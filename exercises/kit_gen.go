@@ -49,7 +49,7 @@ var Sums = map[string]string{
 	"exercises/03_registry/registry_test.go":               "690924b9ad08cc0e9bf58eb5620dc8afcb72f59314913b6603ed33673e462c75",
 	"exercises/04_runner/runner_test.go":                   "6d31c2808a1a78fb2683032a4b5352dda430ced7f355a36ed526e9a20d3aa601",
 	"exercises/05_ordering/ordering_test.go":               "348e0b94373220dd232bb32b6869fc181bca976a3384052ede7277ed105ef42c",
-	"exercises/06_race/race_test.go":                       "b6e122438303ec97175db91dfef845c7ffddf82df3e5ce9de000ffd6ff84a5f2",
+	"exercises/06_race/race_test.go":                       "cb5a64168e53253e3fe8c8a0a307805e9319ba3b53f61d88baee4a6f08629f63",
 	"exercises/07_lazy/lazy_test.go":                       "f6ba1329cb085b9abd172c1df736552ab4c69ad80bf49fc98f7bc0acbc557803",
 	"exercises/08_confine/confine_test.go":                 "ad927c17b1fa265f0e7f2a6dd376cc98d81a2cc0550b2c2e310c7413d673c62b",
 	"exercises/09_tickets/tickets_test.go":                 "8566af3ada34ee43c7f7451e12ce0ef7a970dc690734bbf1653e3d9fd1cd660b",

@@ -47,6 +47,12 @@ func TestCounterReadsWhileWriting(t *testing.T) {
 	checkReadsWhileWriting(t, &c, "Counter")
 }
 
+func TestAtomicCounterSequential(t *testing.T) {
+	harness.Setup(t)
+	var c race.AtomicCounter // the zero value must be ready to use
+	checkSequential(t, &c, "AtomicCounter")
+}
+
 func TestAtomicCounterConcurrentIncrements(t *testing.T) {
 	harness.Setup(t)
 	var c race.AtomicCounter
@@ -61,7 +67,9 @@ func TestAtomicCounterReadsWhileWriting(t *testing.T) {
 
 // checkSequential runs the counter through a fixed list of steps in one
 // goroutine: this is about the arithmetic and the zero value, not concurrency.
-// A method with a value receiver works on a copy and loses its update here.
+// A method with a value receiver works on a copy and loses its update here;
+// a count kept in 32 bits, or an Add made of n single increments, fails the
+// steps of 2^40.
 func checkSequential(t *testing.T, c counter, typ string) {
 	require.Equal(t, int64(0), c.Value(), "a zero %s must read 0", typ)
 	steps := []struct {
@@ -76,6 +84,9 @@ func checkSequential(t *testing.T, c counter, typ string) {
 		{"Add(0)", func() { c.Add(0) }, 7},
 		{"Inc()", c.Inc, 8},
 		{"Add(-20)", func() { c.Add(-20) }, -12},
+		{"Add(1<<40)", func() { c.Add(1 << 40) }, 1<<40 - 12}, // past any 32-bit count, in one step
+		{"Inc()", c.Inc, 1<<40 - 11},
+		{"Add(-(1<<41))", func() { c.Add(-(1 << 41)) }, -(1 << 40) - 11},
 	}
 	for i, s := range steps {
 		s.do()
@@ -259,6 +270,17 @@ func TestTallyConcurrentAdds(t *testing.T) {
 
 func TestTallyReadsWhileWriting(t *testing.T) {
 	harness.Setup(t)
+	// Round 0: two readers of a zero Tally take turns (harness.Alternate,
+	// whose turns the race detector does not see). A read lock lets readers
+	// in together, so a read must write nothing, not even the map made on
+	// first use: only Add, under the write lock, may make it.
+	var zero race.Tally
+	var zeroReads [2][]int
+	harness.Alternate(3,
+		func(int) { zeroReads[0] = append(zeroReads[0], zero.Count("go"), len(zero.Snapshot())) },
+		func(int) { zeroReads[1] = append(zeroReads[1], len(zero.Snapshot()), zero.Count("go")) })
+	require.Equal(t, [2][]int{{0, 0, 0, 0, 0, 0}, {0, 0, 0, 0, 0, 0}}, zeroReads, "Count and len(Snapshot()) of a zero Tally")
+
 	var tally race.Tally
 	words := []string{"go", "chan", "select"}
 	// Readers and the writer yield after each call, so that reads and writes
@@ -343,6 +365,37 @@ func TestTallyReadsWhileWriting(t *testing.T) {
 			"a snapshot taken after %d more Adds, each one finished before it began, has the wrong total", step)
 	}
 	require.Equal(t, 2*goWrites+(turns+len(words)-1)/len(words), tally.Count("go"), `Count("go") after the turns`)
+
+	// Round 4: a writer adds "a" and then "b", again and again, while a
+	// reader takes snapshots. One snapshot is one moment, so in each one
+	// "a" is equal to "b" or one more. A Snapshot pieced together from
+	// several critical sections (the words under one lock, each count under
+	// another) sees "b" overtake "a"; every Lock and RLock is delayed a
+	// little (harness.DelayLocks) so that the writer gets in between them.
+	harness.DelayLocks(t)
+	var pairs race.Tally
+	const pairWrites = 300
+	var writing atomic.Bool
+	writing.Store(true)
+	var torn []map[string]int
+	harness.Together(2, func(i int) {
+		if i == 0 {
+			defer writing.Store(false)
+			for range pairWrites {
+				pairs.Add("a")
+				pairs.Add("b")
+			}
+			return
+		}
+		for writing.Load() {
+			if s := pairs.Snapshot(); s["b"] > s["a"] || s["a"] > s["b"]+1 {
+				torn = append(torn, s)
+			}
+		}
+	})
+	require.Emptyf(t, torn, "one goroutine added \"a\" and then \"b\", %d times, while another took snapshots: in one "+
+		"moment \"a\" is equal to \"b\" or one more, but these snapshots were not one moment: %v. Copy the whole map "+
+		"under one lock", pairWrites, torn)
 }
 
 // requireRisingWithin checks that values never decrease and stay in [lo, hi].
