@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -224,9 +225,16 @@ func examples(items []string) string {
 // checkExactlyOnce runs s with Consume held until every consumer is busy,
 // then lets everything go and checks that each item was consumed once.
 func checkExactlyOnce(t *testing.T, s shape) {
+	budget := harness.RealBudget(t, 3*time.Second)
 	harness.Bubble(t, func(t *testing.T) {
 		r := start(t, s, true)
 		r.requireAllBusy(t)
+		// However long the consumers take, nobody gives up on an item: a
+		// century of fake time passes while every consumer is held and the
+		// producers wait for room.
+		_, polled := harness.LetTimePass(budget, func() bool { return false })
+		require.Falsef(t, polled, "%s: while every consumer was busy, something in Run kept waking up (a century of fake "+
+			"time took more than 3 s): a producer waits for room by blocking on the send, not by sleeping and trying again", s)
 		r.release()
 		synctest.Wait()
 		r.requireExactlyOnce(t)
@@ -291,6 +299,7 @@ func TestRunReturnsWhenDone(t *testing.T) {
 							"closes, and only once) so that the consumers stop", s, r.state())
 				}
 				require.NoErrorf(t, r.call.Value, "%s: Run must return nil when the work is done and ctx was never cancelled", s)
+				requireNothingLeft(t, s.String())
 			})
 		})
 	}
@@ -690,4 +699,75 @@ func TestInvalidConfig(t *testing.T) {
 			})
 		})
 	}
+}
+
+// prodconsPkg is the import path of the package under test.
+const prodconsPkg = "github.com/concurrency-kit/kit/exercises/16_prodcons"
+
+// requireNothingLeft checks, with the bubble settled after Run returned,
+// that no goroutine Run started is still there.
+func requireNothingLeft(t *testing.T, what string) {
+	t.Helper()
+	synctest.Wait()
+	if n, first := harness.GoroutinesOf(prodconsPkg); n > 0 {
+		require.Failf(t, "Run left goroutines behind",
+			"%s: Run returned, but %d goroutine(s) it started are still there, the first:\n%s\n"+
+				"Run must wait for every goroutine it starts, including one that only watches ctx: with a ctx that "+
+				"is never cancelled, such a watcher waits for ever", what, n, first)
+	}
+}
+
+// TestRunWithAnyContext: Run works with any context, not only one the
+// caller cancels: one that is already cancelled (no producer sends
+// anything), one whose deadline passes (Run returns ctx.Err(), so
+// DeadlineExceeded), and one that never ends (Run returns nil and leaves
+// nothing behind). Sent is optional: a nil Sent is never called.
+func TestRunWithAnyContext(t *testing.T) {
+	harness.Setup(t)
+	noConsume := func(t *testing.T) func(int, prodcons.Item) {
+		return func(c int, it prodcons.Item) { t.Errorf("consumer %d got %v", c, it) }
+	}
+	t.Run("already cancelled", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			var sent atomic.Int64
+			for range 20 { // select picks at random among ready cases: try it again and again
+				err := prodcons.Run(ctx, prodcons.Config{Producers: 3, Consumers: 2, PerProducer: 5, Buffer: 4,
+					Consume: noConsume(t), Sent: func(prodcons.Item) { sent.Add(1) }})
+				require.ErrorIs(t, err, context.Canceled, "Run with a ctx that was cancelled before the call")
+			}
+			require.Zerof(t, sent.Load(), "with a ctx cancelled before Run was called, producers sent %d items: "+
+				"a producer looks at ctx before each send, and one that finds it done sends nothing", sent.Load())
+			requireNothingLeft(t, "already cancelled")
+		})
+	})
+	t.Run("deadline passes", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+			defer cancel()
+			release := make(chan struct{})
+			call := harness.Go(func() error {
+				return prodcons.Run(ctx, prodcons.Config{Producers: 2, Consumers: 2, PerProducer: 10, Buffer: 1,
+					Consume: func(int, prodcons.Item) { <-release }})
+			})
+			time.Sleep(2 * time.Hour)
+			close(release)
+			synctest.Wait()
+			require.True(t, call.Returned(), "Run did not return after its ctx's deadline passed and the consumers returned")
+			require.ErrorIsf(t, call.Value, context.DeadlineExceeded, "Run returned %v after its ctx's deadline "+
+				"passed: return ctx.Err(), which tells a deadline from a cancel", call.Value)
+			requireNothingLeft(t, "deadline passes")
+		})
+	})
+	t.Run("never cancelled, no Sent", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			var consumed atomic.Int64
+			err := prodcons.Run(context.Background(), prodcons.Config{Producers: 3, Consumers: 2, PerProducer: 20, Buffer: 2,
+				Consume: func(int, prodcons.Item) { consumed.Add(1) }})
+			require.NoError(t, err, "Run with a ctx that never ends and Sent nil (it is optional)")
+			require.Equal(t, int64(60), consumed.Load(), "items consumed")
+			requireNothingLeft(t, "never cancelled")
+		})
+	})
 }

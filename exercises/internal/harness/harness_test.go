@@ -345,3 +345,22 @@ func TestRequireWaiting(t *testing.T) {
 		})
 	}
 }
+
+func TestGoroutinesOf(t *testing.T) {
+	const pkg = "github.com/concurrency-kit/kit/exercises/internal/harness_test"
+	before, _ := harness.GoroutinesOf(pkg)
+	release := make(chan struct{})
+	var started, done sync.WaitGroup
+	started.Add(3)
+	for range 3 {
+		done.Go(func() { started.Done(); <-release })
+	}
+	started.Wait() // a goroutine that has not run yet shows only WaitGroup.Go's frame
+	count, first := harness.GoroutinesOf(pkg)
+	close(release)
+	done.Wait()
+	assert.Equal(t, before+3, count, "goroutines running this test's code")
+	assert.Contains(t, first, pkg+".TestGoroutinesOf", "the first one's stack")
+	other, _ := harness.GoroutinesOf("example.com/none")
+	assert.Zero(t, other, "goroutines of a package that does not exist")
+}

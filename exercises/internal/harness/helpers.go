@@ -138,3 +138,33 @@ func DelayLocks(t *testing.T) {
 	lockcheck.DelayLocks(true)
 	t.Cleanup(func() { lockcheck.DelayLocks(false) })
 }
+
+// GoroutinesOf returns how many goroutines run code of the package with
+// import path pkg (a function of pkg is on their stack, or they were
+// created by one), and the stack of the first one, for a failure message.
+// Call it once the code under test should have ended every goroutine it
+// started and returned: in a bubble, after synctest.Wait. A goroutine
+// started with WaitGroup.Go counts too: its function is on its stack.
+func GoroutinesOf(pkg string) (count int, first string) {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		for _, line := range strings.Split(g, "\n") {
+			if strings.HasPrefix(strings.TrimPrefix(line, "created by "), pkg+".") {
+				count++
+				if first == "" {
+					first = g
+				}
+				break
+			}
+		}
+	}
+	return count, first
+}

@@ -4,7 +4,7 @@
 package prodcons
 
 // Mistake: nobody closes the buffer: like the endless Python loops, consumers wait for the next item until ctx is cancelled, so Run never returns by itself
-// Fails: TestRunReturnsWhenDone:fail TestRunWaitsForProducers:fail
+// Fails: TestRunReturnsWhenDone:fail TestRunWaitsForProducers:fail TestRunWithAnyContext?
 
 import (
 	"context"
