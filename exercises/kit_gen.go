@@ -60,7 +60,7 @@ var Sums = map[string]string{
 	"exercises/14_queue/queue_test.go":                     "821e55b00fbf70e0187c27202d5d08f950be6f0cb53a1449bec205e95e7d7836",
 	"exercises/15_lifo_priority/lifopriority_test.go":      "280eecaee9322a03d121ed163a702c2cd972cfd13fc45a39441bc7b54853230d",
 	"exercises/16_prodcons/prodcons_test.go":               "08417fc8d18f8a571a424841ba029cc4b83adfba6bfe0f310e4c60a459a011d1",
-	"exercises/17_pipeline/pipeline_test.go":               "b5829412a8966a087b5a28275ac2b9f31a6752f8e2c2732e0b649748579b66a2",
+	"exercises/17_pipeline/pipeline_test.go":               "cc657dbfc860af4e5e8c9af8f6fb4a0463ca116f6993d5d3949e0ca01bc13fd1",
 	"exercises/18_local/local_test.go":                     "bbeb92a1343a6b9d809331d63d2eb54a926983e366b81809760fdca06b5540da",
 	"exercises/19_gil/gil_test.go":                         "2cad41deb87bbf8049fd3623ba83982ddf478452fccfe2c75d7f13fa279049f4",
 	"exercises/20_parallel/parallel_test.go":               "11be2091a96d3281a4b40d89864b868fba11345794965afea1db63721bf87500",

@@ -3,6 +3,7 @@ package pipeline_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"regexp"
 	"runtime"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -367,6 +369,99 @@ func TestTake(t *testing.T) {
 			got, returned := result()
 			require.True(t, returned, "Take must return once ctx is done, even though its input stays open and silent")
 			require.Equal(t, []int{7, 8}, got, "Take must return the values it received before ctx was done")
+		})
+	})
+	t.Run("ctx done before the call", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			for range 20 { // select picks at random among ready cases: try it again and again
+				in := source(1, 2, 3, 4, 5)
+				got, returned := take(ctx, in, 3)()
+				require.True(t, returned, "Take with a ctx that is already done must return at once")
+				require.Equalf(t, 5, len(got)+len(in),
+					"Take with a ctx that was already done returned %v and left %d of 5 values in its input: "+
+						"a value it receives it must return, never receive and then throw away", got, len(in))
+				require.Equal(t, []int{1, 2, 3}[:len(got)], got, "Take returns the values it received, in order")
+			}
+		})
+	})
+	t.Run("n = math.MaxInt takes everything", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			got, returned := take(ctx, source(4, 5, 6), math.MaxInt)()
+			require.True(t, returned, "Take(n=math.MaxInt) on a closed input of 3 values")
+			require.Equal(t, []int{4, 5, 6}, got, "Take(n=math.MaxInt) takes everything until the input closes: "+
+				"do not make room for n values up front")
+		})
+	})
+}
+
+// TestStagesWithAnyContext: the stages work with a ctx that never ends (they
+// stop because their input closes, and leave nothing behind), with a reader
+// that is slow (however long nobody reads, nothing is dropped), and Map's
+// output stays open after a cancel while a call of f still runs.
+func TestStagesWithAnyContext(t *testing.T) {
+	harness.Setup(t)
+	t.Run("a ctx that never ends", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			ctx := context.Background()
+			double := func(v int) int { return 2 * v }
+			out := stage(t, "the pipeline", func() <-chan int {
+				return pipeline.Merge(ctx, pipeline.Map(ctx, pipeline.Generate(ctx, upTo(30)...), 3, double),
+					pipeline.Generate(ctx, 100, 101))
+			})
+			got := pipeline.Take(ctx, out, math.MaxInt)
+			want := append([]int{100, 101}, upTo(30)...)
+			for i := range 30 {
+				want[2+i] = 2 * i
+			}
+			require.Emptyf(t, multisetDiff(want, got), "Merge(Map(Generate(0..29), double), Generate(100, 101)) "+
+				"with a ctx that never ends: %s", multisetDiff(want, got))
+			requireAllStopped(t, "with a ctx that is never cancelled, after every output was closed and read")
+		})
+	})
+	t.Run("a slow reader", func(t *testing.T) {
+		budget := harness.RealBudget(t, 3*time.Second)
+		harness.Bubble(t, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			out := stage(t, "Map(Generate)", func() <-chan int {
+				return pipeline.Map(ctx, pipeline.Generate(ctx, upTo(6)...), 2, func(v int) int { return v })
+			})
+			first := next(t, out, "the first value")
+			// Nobody reads for a century of fake time: every stage waits to
+			// send, and gives up on nothing.
+			_, polled := harness.LetTimePass(budget, func() bool { return false })
+			require.False(t, polled, "while nobody read, a stage kept waking up (a century of fake time took more "+
+				"than 3 s): wait to send with a select on the send and ctx.Done(), not by sleeping and trying again")
+			got := append([]int{first}, collect(t, out, "Map(Generate(0..5)) after a century without a reader")...)
+			require.Emptyf(t, multisetDiff(upTo(6), got), "after a century without a reader: %s", multisetDiff(upTo(6), got))
+			requireAllStopped(t, "after the slow reader read everything")
+		})
+	})
+	t.Run("cancel while f runs", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			gate := make(chan struct{})
+			var inF atomic.Int32
+			f := func(v int) int {
+				inF.Add(1)
+				<-gate
+				inF.Add(-1)
+				return v
+			}
+			out := stage(t, "Map", func() <-chan int { return pipeline.Map(ctx, source(1, 2, 3), 2, f) })
+			synctest.Wait()
+			require.Equal(t, int32(2), inF.Load(), "Map with 2 workers: calls of f running at once")
+			cancel()
+			requireNothingYet(t, out, "Map's output was closed after a cancel while 2 calls of f still ran: "+
+				"close the output only once every worker, and the f it runs, has returned")
+			close(gate)
+			requireClosed(t, out, "Map after a cancel, once f returned")
+			requireAllStopped(t, "after a cancel, once f returned")
 		})
 	})
 }

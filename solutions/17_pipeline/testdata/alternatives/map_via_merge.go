@@ -52,12 +52,32 @@ func Generate[T any](ctx context.Context, items ...T) <-chan T {
 // its own with its own output channel, which it alone sends on and closes,
 // and Merge fans the workers' channels in. No channel has two senders, so
 // no WaitGroup is needed here: Merge has it.
+//
+// Merge alone is not enough after a cancel: its forwarders stop at once,
+// and Merge closes its output while a worker may still be in a call of f.
+// Map's output must stay open until every worker is done, so Map forwards
+// Merge's output, and after a cancel drains each worker's channel until the
+// worker has closed it.
 func Map[T, R any](ctx context.Context, in <-chan T, workers int, f func(T) R) <-chan R {
 	outs := make([]<-chan R, max(workers, 1))
 	for i := range outs {
 		outs[i] = worker(ctx, in, f)
 	}
-	return Merge(ctx, outs...)
+	merged := Merge(ctx, outs...)
+	out := make(chan R)
+	go func() {
+		defer close(out)
+		for v := range merged {
+			if !send(ctx, out, v) {
+				break
+			}
+		}
+		for _, o := range outs {
+			for range o { // a result sent after the cancel is dropped
+			}
+		}
+	}()
+	return out
 }
 
 // worker receives values from in (shared with the other workers) until in is
@@ -106,7 +126,7 @@ func Merge[T any](ctx context.Context, ins ...<-chan T) <-chan T {
 // Take receives up to n values from in and returns them in the order they
 // arrived. It stops early when in is closed or ctx is done.
 func Take[T any](ctx context.Context, in <-chan T, n int) []T {
-	got := make([]T, 0, max(n, 0))
+	got := make([]T, 0, min(max(n, 0), 64))
 	// The length check comes before the receive: a value received and then
 	// thrown away because we already had n would be lost for good.
 	for len(got) < n {

@@ -119,7 +119,7 @@ func Merge[T any](ctx context.Context, ins ...<-chan T) <-chan T {
 // Take receives up to n values from in and returns them in the order they
 // arrived. It stops early when in is closed or ctx is done.
 func Take[T any](ctx context.Context, in <-chan T, n int) []T {
-	got := make([]T, 0, max(n, 0))
+	got := make([]T, 0, min(max(n, 0), 64))
 	// The length check comes before the receive: a value received and then
 	// thrown away because we already had n would be lost for good.
 	for len(got) < n {

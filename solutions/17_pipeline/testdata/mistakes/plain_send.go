@@ -86,7 +86,7 @@ func Merge[T any](ctx context.Context, ins ...<-chan T) <-chan T {
 // Take receives up to n values from in, in order; it stops early when in is
 // closed or ctx is done.
 func Take[T any](ctx context.Context, in <-chan T, n int) []T {
-	got := make([]T, 0, max(n, 0))
+	got := make([]T, 0, min(max(n, 0), 64))
 	for len(got) < n {
 		select {
 		case v, ok := <-in:
