@@ -51,7 +51,7 @@ var Sums = map[string]string{
 	"exercises/05_ordering/ordering_test.go":               "348e0b94373220dd232bb32b6869fc181bca976a3384052ede7277ed105ef42c",
 	"exercises/06_race/race_test.go":                       "cb5a64168e53253e3fe8c8a0a307805e9319ba3b53f61d88baee4a6f08629f63",
 	"exercises/07_lazy/lazy_test.go":                       "f6ba1329cb085b9abd172c1df736552ab4c69ad80bf49fc98f7bc0acbc557803",
-	"exercises/08_confine/confine_test.go":                 "ad927c17b1fa265f0e7f2a6dd376cc98d81a2cc0550b2c2e310c7413d673c62b",
+	"exercises/08_confine/confine_test.go":                 "eb512fbe267456c22c28f49c003087ebbe31f55dcb6ed64382e58b7b9682dcf7",
 	"exercises/09_tickets/tickets_test.go":                 "8566af3ada34ee43c7f7451e12ce0ef7a970dc690734bbf1653e3d9fd1cd660b",
 	"exercises/10_lock/lock_test.go":                       "509e9b01a95089f8a6633c4be32fcd2d8b2895e706a47bdb0f5284fabde613a4",
 	"exercises/11_contention/contention_test.go":           "5d92c48cf3d1f7f72f5531b0056db38b76e1ab9e9c6cc278df46d347a6d1bafe",

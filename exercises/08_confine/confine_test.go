@@ -152,7 +152,9 @@ func TestWordCountBasics(t *testing.T) {
 		{"no docs", []string{}, map[string]int{}},
 	}
 	for _, tc := range cases {
-		for _, workers := range []int{1, 0, -3} {
+		// math.MaxInt workers: at most one per doc can have anything to do,
+		// so at most that many may be started (or given a slot or a channel).
+		for _, workers := range []int{1, 0, -3, 3, math.MaxInt} {
 			docs := slices.Clone(tc.docs)
 			got := confine.WordCount(docs, workers)
 			requireCounts(t, tc.want, got, fmt.Sprintf("%s: WordCount(%q, %d)", tc.name, tc.docs, workers))
@@ -190,9 +192,11 @@ func TestWordCountSplits(t *testing.T) {
 	}
 	big := bigCorpus(300)
 	want := countWords(big, strings.Fields)
-	for _, workers := range []int{1, 2, 3, 7, 16, 64, 299, 300, 301, 500} {
-		got := confine.WordCount(big, workers)
+	for _, workers := range []int{1, 2, 3, 7, 16, 64, 299, 300, 301, 500, math.MaxInt} {
+		docs := slices.Clone(big)
+		got := confine.WordCount(docs, workers)
 		requireCounts(t, want, got, fmt.Sprintf("WordCount(300 docs, %d workers)", workers))
+		require.Equalf(t, big, docs, "WordCount(300 docs, %d workers) must not modify docs (not even their order)", workers)
 	}
 }
 
@@ -493,7 +497,7 @@ func TestSumBasics(t *testing.T) {
 		{"overflow and back", []int64{math.MaxInt64, 10, -20}, math.MaxInt64 - 10},
 	}
 	for _, tc := range cases {
-		for _, workers := range []int{1, 0, -2} {
+		for _, workers := range []int{1, 0, -2, 3, math.MaxInt} { // see TestWordCountBasics
 			nums := slices.Clone(tc.nums)
 			got := confine.Sum(nums, workers)
 			require.Equalf(t, tc.want, got, "%s: Sum(%v, %d)", tc.name, tc.nums, workers)
@@ -519,7 +523,7 @@ func TestSumSplits(t *testing.T) {
 	}
 	big := randomNums(5000)
 	want := sumOf(big)
-	for _, workers := range []int{1, 2, 3, 7, 16, 100, 4999, 5000, 6000} {
+	for _, workers := range []int{1, 2, 3, 7, 16, 100, 4999, 5000, 6000, math.MaxInt} {
 		require.Equalf(t, want, confine.Sum(big, workers),
 			"Sum(5000 numbers, %d workers): some share of the numbers was lost or added twice", workers)
 	}
