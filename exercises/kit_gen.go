@@ -61,7 +61,7 @@ var Sums = map[string]string{
 	"exercises/15_lifo_priority/lifopriority_test.go":      "280eecaee9322a03d121ed163a702c2cd972cfd13fc45a39441bc7b54853230d",
 	"exercises/16_prodcons/prodcons_test.go":               "08417fc8d18f8a571a424841ba029cc4b83adfba6bfe0f310e4c60a459a011d1",
 	"exercises/17_pipeline/pipeline_test.go":               "cc657dbfc860af4e5e8c9af8f6fb4a0463ca116f6993d5d3949e0ca01bc13fd1",
-	"exercises/18_local/local_test.go":                     "bbeb92a1343a6b9d809331d63d2eb54a926983e366b81809760fdca06b5540da",
+	"exercises/18_local/local_test.go":                     "69d93f57bc5b778690c2fbf9a79a0e448ec78a0224d5899d0f36711332a91296",
 	"exercises/19_gil/gil_test.go":                         "2cad41deb87bbf8049fd3623ba83982ddf478452fccfe2c75d7f13fa279049f4",
 	"exercises/20_parallel/parallel_test.go":               "11be2091a96d3281a4b40d89864b868fba11345794965afea1db63721bf87500",
 	"exercises/catalog.json":                               "766bb0a10807dd5e5cbb50ba7701ec7925b5baa85cb83c37724c25eddb8c002b",

@@ -220,6 +220,7 @@ var errRefused = errors.New("fakedb: connection refused")
 // fakeDB hands out fake connections and records how they are used.
 type fakeDB struct {
 	failDial int64         // the dial with this number (1 = the first) fails; 0: none
+	failAll  bool          // every dial fails
 	hold     chan struct{} // if not nil, every Query waits until it is closed
 
 	dials      atomic.Int64 // calls of dial
@@ -233,7 +234,7 @@ type fakeDB struct {
 
 func (db *fakeDB) dial() (local.Conn, error) {
 	n := db.dials.Add(1)
-	if n == db.failDial {
+	if n == db.failDial || db.failAll {
 		return nil, errRefused
 	}
 	c := &fakeConn{db: db, id: int(n)}
@@ -450,6 +451,11 @@ func TestServeAnswersEveryJob(t *testing.T) {
 			require.Failf(t, "extra result", "%d jobs were sent but Serve sent another result, %q", len(qs), extra)
 		default:
 		}
+		require.Equalf(t, int64(3), db.dials.Load(), "3 workers dialled %d times: a worker dials once, when it "+
+			"starts, and keeps its connection after a failed query", db.dials.Load())
+		s.closeJobs()
+		require.True(t, s.wait(), "Serve did not return after jobs was closed")
+		db.requireAllClosedOnce(t, "when Serve returned after some queries failed")
 	})
 }
 
@@ -521,6 +527,12 @@ func TestServeReturnsWhenJobsClosed(t *testing.T) {
 					"(a receive from a closed channel gives \"\", false at once, forever)", patience)
 			require.NoError(t, s.err, "Serve must return nil when its workers stopped because jobs was closed")
 			db.requireAllClosedOnce(t, "when Serve returned")
+			select {
+			case _, ok := <-s.results:
+				require.True(t, ok, "Serve closed results: results belongs to the caller, who may go on using it")
+				require.Fail(t, "a result came out of idle workers")
+			default:
+			}
 		})
 	})
 	t.Run("jobs left in the channel are finished first", func(t *testing.T) {
@@ -628,10 +640,24 @@ func TestServeWaitsForBusyWorkers(t *testing.T) {
 // connections already open are closed, and Serve returns the dial's error.
 func TestServeDialFailure(t *testing.T) {
 	harness.Setup(t)
-	for _, workers := range []int{1, 3} {
-		t.Run(fmt.Sprintf("%d workers, the first dial fails", workers), func(t *testing.T) {
+	cases := []struct {
+		name    string
+		workers int
+		db      func() *fakeDB
+	}{
+		{"1 worker, the first dial fails", 1, func() *fakeDB { return &fakeDB{failDial: 1} }},
+		{"3 workers, the first dial fails", 3, func() *fakeDB { return &fakeDB{failDial: 1} }},
+		// Workers that dialled before the failure have connections to close.
+		{"3 workers, the second dial fails", 3, func() *fakeDB { return &fakeDB{failDial: 2} }},
+		{"3 workers, the last dial fails", 3, func() *fakeDB { return &fakeDB{failDial: 3} }},
+		// Several failures at once: each worker's error must be kept safely.
+		{"8 workers, every dial fails", 8, func() *fakeDB { return &fakeDB{failAll: true} }},
+	}
+	for _, tc := range cases {
+		workers := tc.workers
+		t.Run(tc.name, func(t *testing.T) {
 			harness.Bubble(t, func(t *testing.T) {
-				db := &fakeDB{failDial: 1}
+				db := tc.db()
 				s := serve(t, db, workers, filled(queries(6), 0), make(chan string, 6))
 				require.Truef(t, s.wait(),
 					"a dial failed and Serve had not returned %v (fake time) later (jobs still open, ctx not cancelled): "+

@@ -5,7 +5,7 @@
 package local
 
 // Mistake: each worker dials a new connection for every job (and closes it after the job) instead of one connection for all its jobs
-// Fails: TestOneDialPerWorker:fail
+// Fails: TestOneDialPerWorker:fail TestServeAnswersEveryJob?
 
 import (
 	"context"

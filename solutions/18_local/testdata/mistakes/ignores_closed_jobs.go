@@ -5,7 +5,7 @@
 package local
 
 // Mistake: the worker receives from jobs without checking ok, so after jobs is closed it keeps taking "" jobs and never stops (only ctx stops it)
-// Fails: TestServeReturnsWhenJobsClosed:fail TestServeWaitsForBusyWorkers:fail
+// Fails: TestServeReturnsWhenJobsClosed:fail TestServeWaitsForBusyWorkers:fail TestServeAnswersEveryJob?
 
 import (
 	"context"

@@ -5,7 +5,7 @@
 package local
 
 // Mistake: Serve dials one connection and all the workers use it, at the same time
-// Fails: TestConnNeverSharedAtOnce:fail TestOneDialPerWorker:fail
+// Fails: TestConnNeverSharedAtOnce:fail TestOneDialPerWorker:fail TestServeAnswersEveryJob? TestServeDialFailure?
 
 import (
 	"context"
