@@ -63,7 +63,7 @@ var Sums = map[string]string{
 	"exercises/17_pipeline/pipeline_test.go":               "cc657dbfc860af4e5e8c9af8f6fb4a0463ca116f6993d5d3949e0ca01bc13fd1",
 	"exercises/18_local/local_test.go":                     "69d93f57bc5b778690c2fbf9a79a0e448ec78a0224d5899d0f36711332a91296",
 	"exercises/19_gil/gil_test.go":                         "2cad41deb87bbf8049fd3623ba83982ddf478452fccfe2c75d7f13fa279049f4",
-	"exercises/20_parallel/parallel_test.go":               "11be2091a96d3281a4b40d89864b868fba11345794965afea1db63721bf87500",
+	"exercises/20_parallel/parallel_test.go":               "a3cc71abc9359125bb99413667ef3de89eca74b446372615049e66fb59c4a330",
 	"exercises/catalog.json":                               "766bb0a10807dd5e5cbb50ba7701ec7925b5baa85cb83c37724c25eddb8c002b",
 	"exercises/internal/harness/alternate.go":              "1b13e547370b06911f42fc9599e8b6fab094008b1fa22ae8e8e378a9c9f618a3",
 	"exercises/internal/harness/alternate_race_test.go":    "b4853791725ab95805f93f333b00b94ba542a97867ceb0cdb859b0426414c823",

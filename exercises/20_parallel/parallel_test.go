@@ -831,6 +831,9 @@ func (w *memWorker) run() {
 		case strings.HasPrefix(req, "work "):
 			n, _ := strconv.Atoi(strings.TrimPrefix(req, "work "))
 			reply = fmt.Sprintf("%s = %d", req, n*n)
+		case strings.HasPrefix(req, "long "):
+			n, _ := strconv.Atoi(strings.TrimPrefix(req, "long "))
+			reply = strings.Repeat("x", n)
 		case req == "hold":
 			w.fl.holds <- w
 			select {
@@ -1314,7 +1317,8 @@ func TestCloseStopsEveryWorker(t *testing.T) {
 		if r.p != nil {
 			f.pools = append(f.pools, r.p)
 		}
-		require.Error(t, r.err, "NewPool must return the error of the worker that failed to start")
+		require.ErrorIsf(t, r.err, os.ErrNotExist, "NewPool returned %v: it must return the error of the worker "+
+			"that failed to start (a command that does not exist), or wrap it with %%w, so that errors.Is finds it", r.err)
 		require.Nil(t, r.p, "NewPool must return a nil *Pool with its error")
 		f.mu.Lock()
 		calls := f.calls
@@ -1389,6 +1393,85 @@ func TestCloseWaitsForRequestsInFlight(t *testing.T) {
 	})
 }
 
+// TestUnusualRequests: with in-memory workers in a bubble, a request whose
+// worker never answers, one whose worker dies while it runs, and a very long
+// reply. KillAfter counts from the call of Close also for a worker that is in
+// the middle of a request: it is killed then, its Do returns an error, and
+// Close returns. A worker that died
+// during a request gives its Do an error, and Close still returns. A reply
+// longer than a read buffer (4 KiB) comes back whole, and the next request
+// gets its own reply.
+func TestUnusualRequests(t *testing.T) {
+	harness.Setup(t)
+	setKillAfter(t, 2*time.Hour)
+	t.Run("the worker never answers", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			fl := newFleet(t)
+			p := fl.newPool(2, 2)
+			held := fl.do(p, context.Background(), "hold")
+			<-fl.holds
+			first := fl.close(p)
+			settle(t, fl)
+			time.Sleep(2*time.Hour + time.Millisecond) // past KillAfter, counted from Close
+			settle(t, fl)
+			select {
+			case err := <-first:
+				require.Error(t, err, "Close must report the worker it had to kill")
+			default:
+				require.Fail(t, "Close did not return 1ms after KillAfter, with a worker stuck in a request: kill "+
+					"every worker still running KillAfter after Close was called, busy or not, and wait for it")
+			}
+			select {
+			case r := <-held:
+				require.Errorf(t, r.err, `Do("hold") whose worker was killed returned (%q, nil)`, r.text)
+			default:
+				require.Fail(t, `Do("hold") did not return once its worker was killed`)
+			}
+			fl.requireAllWaited(true)
+		})
+	})
+	t.Run("the worker dies during a request", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			fl := newFleet(t)
+			p := fl.newPool(2, 2)
+			held := fl.do(p, context.Background(), "hold")
+			(<-fl.holds).kill()
+			settle(t, fl)
+			select {
+			case r := <-held:
+				require.Errorf(t, r.err, `Do("hold") whose worker died returned (%q, nil)`, r.text)
+			default:
+				require.Fail(t, `Do("hold") did not return once its worker had died`)
+			}
+			closed := fl.close(p)
+			settle(t, fl)
+			select {
+			case err := <-closed:
+				require.Error(t, err, "Close must report the worker that died")
+			default:
+				require.Fail(t, "Close did not return, with one worker dead and one idle: a worker whose request "+
+					"failed must still be closed and waited for by Close (give it back, or keep track of it)")
+			}
+			fl.requireAllWaited(true)
+		})
+	})
+	t.Run("a reply longer than 4 KiB", func(t *testing.T) {
+		harness.Bubble(t, func(t *testing.T) {
+			fl := newFleet(t)
+			p := fl.newPool(1, 1)
+			for _, n := range []int{5000, 70000} {
+				r := <-fl.do(p, context.Background(), fmt.Sprintf("long %d", n))
+				require.NoErrorf(t, r.err, "Do(\"long %d\")", n)
+				require.Equalf(t, n, len(r.text), "Do(\"long %d\") returned a reply of %d bytes: read the whole line, "+
+					"however long (bufio.Reader.ReadString('\\n'), or a Scanner with a big enough buffer)", n, len(r.text))
+				r = <-fl.do(p, context.Background(), "work 7")
+				require.NoError(t, r.err, `Do("work 7") after a long reply`)
+				require.Equal(t, workReply(7), r.text, `Do("work 7") after a long reply got the rest of the long one`)
+			}
+		})
+	})
+}
+
 // TestCloseKillsStuckWorker: a worker process that does not exit when its
 // stdin is closed is killed KillAfter after Close was called, and waited
 // for; Close returns an error, and the other worker still exits cleanly.
@@ -1402,9 +1485,34 @@ func TestCloseKillsStuckWorker(t *testing.T) {
 	stuck, err := strconv.Atoi(strings.TrimPrefix(r, "stubborn "))
 	require.NoErrorf(t, err, `Do("stubborn") returned %q`, r)
 
-	err = mustReturn(f, f.close(p), 3*time.Second, "Close did not return within 3s with KillAfter = 200ms: kill "+
-		"the workers still running KillAfter after Close was called, then wait for them")
-	require.Error(t, err, "Close must report the worker it had to kill")
+	// Two Close calls at once: one stops the pool, and the other waits for
+	// it to finish and returns nil. Neither can return before the kill,
+	// KillAfter from now.
+	called := time.Now()
+	closes := []<-chan error{f.close(p), f.close(p)}
+	var errs []error
+	timeout := time.After(3 * time.Second)
+	for range closes {
+		var err error
+		select { // whichever returns first, at the moment it returns
+		case err = <-closes[0]:
+			closes[0] = nil
+		case err = <-closes[1]:
+			closes[1] = nil
+		case <-timeout:
+			f.killAll()
+			require.FailNow(t, "Close did not return within 3s with KillAfter = 200ms: kill the workers still "+
+				"running KillAfter after Close was called, then wait for them")
+		}
+		if err != nil {
+			errs = append(errs, err)
+		}
+		require.GreaterOrEqualf(t, time.Since(called), 150*time.Millisecond, "of two Close calls made at once, "+
+			"with a stuck worker that is killed 200ms after Close, one returned after only %v: a second Close "+
+			"waits for the first to finish", time.Since(called))
+	}
+	require.Lenf(t, errs, 1, "two Close calls at once: one must report the worker it had to kill, and the other "+
+		"return nil; got the errors %v", errs)
 	for i, c := range f.started() {
 		require.EqualValuesf(t, 1, c.waits.Load(), "worker %d (pid %d): Wait was called %d times; want exactly once "+
 			"(a killed worker must be waited for too)", i, c.pid(), c.waits.Load())
