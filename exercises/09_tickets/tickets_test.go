@@ -2,6 +2,7 @@ package tickets_test
 
 import (
 	"fmt"
+	"math"
 	"runtime"
 	"slices"
 	"strings"
@@ -79,7 +80,7 @@ func checkTickets(t *testing.T, what string, stock int, sold map[int][]int) {
 
 // TestSellInOrderThenSoldOut: one window sells tickets 1..stock in order,
 // Remaining counts down, and a sold-out office answers (0, false) and stays
-// at zero.
+// at zero. An office with a huge stock (math.MaxInt) works the same.
 func TestSellInOrderThenSoldOut(t *testing.T) {
 	harness.Setup(t)
 	const stock = 5
@@ -99,11 +100,26 @@ func TestSellInOrderThenSoldOut(t *testing.T) {
 		require.Equalf(t, 0, o.Remaining(),
 			"sold-out office: Remaining must stay 0 after a failed Sell, never go negative (attempt %d)", try)
 	}
+
+	t.Run("a huge stock", func(t *testing.T) {
+		const huge = math.MaxInt
+		var o *tickets.Office
+		require.NotPanicsf(t, func() { o = tickets.NewOffice(huge) },
+			"NewOffice(%d) panicked: an office must hold any stock, and it only needs to count the tickets sold, "+
+				"not store every ticket (a slice or a channel of %d tickets cannot be made)", huge, huge)
+		require.Equal(t, huge, o.Remaining(), "a new office holds its whole stock")
+		for want := 1; want <= 2; want++ {
+			ticket, ok := o.Sell(1)
+			require.Truef(t, ok, "sale #%d from a stock of %d must succeed", want, huge)
+			require.Equalf(t, want, ticket, "tickets are sold in order 1, 2, 3, ...; sale #%d", want)
+		}
+		require.Equal(t, huge-2, o.Remaining(), "Remaining after 2 tickets were sold")
+	})
 }
 
 // TestNothingToSell: an office with no stock (or a negative one) sells
 // nothing, and SellAll still reports every window; SellAll with no windows
-// sells nothing.
+// (or a negative number of them) sells nothing and returns an empty map.
 func TestNothingToSell(t *testing.T) {
 	harness.Setup(t)
 	cases := []struct {
@@ -114,6 +130,7 @@ func TestNothingToSell(t *testing.T) {
 		{name: "zero stock", stock: 0, windows: 3, wantRemaining: 0},
 		{name: "negative stock counts as zero", stock: -3, windows: 3, wantRemaining: 0},
 		{name: "no windows", stock: 5, windows: 0, wantRemaining: 5},
+		{name: "a negative number of windows", stock: 5, windows: -2, wantRemaining: 5},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -121,9 +138,13 @@ func TestNothingToSell(t *testing.T) {
 			require.Equal(t, tc.wantRemaining, o.Remaining(), "Remaining of a new office")
 
 			var printed atomic.Int32
-			got := o.SellAll(tc.windows, func(window, ticket int) { printed.Add(1) })
+			var got map[int][]int
+			require.NotPanicsf(t, func() { got = o.SellAll(tc.windows, func(window, ticket int) { printed.Add(1) }) },
+				"SellAll(%d, ...) panicked: windows < 1 opens no window and returns an empty map", tc.windows)
 			require.Zero(t, printed.Load(), "print was called although no ticket could be sold")
-			require.Lenf(t, got, tc.windows, "SellAll(%d, ...) must return one entry per window", tc.windows)
+			require.NotNilf(t, got, "SellAll(%d, ...) returned a nil map: it must return a map (an empty one when "+
+				"there are no windows), which the caller may add to", tc.windows)
+			require.Lenf(t, got, max(tc.windows, 0), "SellAll(%d, ...) must return one entry per window", tc.windows)
 			for w := 1; w <= tc.windows; w++ {
 				list, found := got[w]
 				require.Truef(t, found, "SellAll's result has no entry for window %d (windows are numbered 1..%d)", w, tc.windows)
@@ -270,7 +291,8 @@ func TestRemainingNeverNegativeAndConsistent(t *testing.T) {
 
 // TestSellAllAccountsForEveryTicket: SellAll with many windows sells every
 // ticket once, records each under the window that sold it in selling order,
-// and calls print exactly once per ticket with the same window.
+// and calls print exactly once per ticket with the same window. With a nil
+// print it sells every ticket and prints nothing.
 func TestSellAllAccountsForEveryTicket(t *testing.T) {
 	harness.Setup(t)
 	const rounds, windows, stock = 20, 8, 300
@@ -314,6 +336,13 @@ func TestSellAllAccountsForEveryTicket(t *testing.T) {
 			}
 		}
 	}
+
+	const nilStock = 50
+	o := tickets.NewOffice(nilStock)
+	var got map[int][]int
+	require.NotPanicsf(t, func() { got = o.SellAll(windows, nil) },
+		"SellAll(%d windows, nil) panicked: a nil print means nothing is printed, so SellAll must not call it", windows)
+	checkTickets(t, fmt.Sprintf("SellAll(%d windows, nil print) on a stock of %d", windows, nilStock), nilStock, got)
 }
 
 // TestSellAllRunsEveryWindowAtOnce: with as many tickets as windows (40) and

@@ -3,6 +3,7 @@ package lock_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"runtime"
 	"strconv"
 	"strings"
@@ -460,9 +461,9 @@ func TestAcquireWaitsForRelease(t *testing.T) {
 }
 
 // TestAcquireTimeout: AcquireTimeout gives up exactly at its timeout (fake
-// time), returns true as soon as the lock is released before that, does not
-// wait at all for d <= 0, and keeps its time even with other goroutines
-// waiting for the same lock.
+// time), returns true as soon as the lock is released before that (also
+// with a huge timeout), does not wait at all for d <= 0, and keeps its time
+// even with other goroutines waiting for the same lock.
 func TestAcquireTimeout(t *testing.T) {
 	harness.Setup(t)
 	for _, d := range []time.Duration{time.Millisecond, 5 * time.Second} {
@@ -549,6 +550,21 @@ func TestAcquireTimeout(t *testing.T) {
 			}
 		})
 	})
+	t.Run("a huge timeout", func(t *testing.T) {
+		bubble(t, func(t *testing.T, newLock func() *lock.Lock) {
+			const d = time.Duration(math.MaxInt64)
+			l := newLock()
+			mustHold(t, l, "the holder")
+			c := harness.Go(func() bool { return l.AcquireTimeout(d) })
+			harness.RequireWaiting(t, []*harness.Call[bool]{c}, "AcquireTimeout(math.MaxInt64) on a held lock",
+				lockHeld+" (a deadline computed as an int64 of nanoseconds overflows: use time.Now().Add(d), "+
+					"which saturates, or a timer)")
+			require.NoError(t, l.Release(), "the holder's Release")
+			require.True(t, harness.Eventually(c.Returned, step, patience), "AcquireTimeout(math.MaxInt64) did not return after the lock was released")
+			require.True(t, c.Value, "AcquireTimeout woken by a Release before its timeout must report true")
+			require.NoError(t, l.Release())
+		})
+	})
 	t.Run("d <= 0 does not wait", func(t *testing.T) {
 		bubble(t, func(t *testing.T, newLock func() *lock.Lock) {
 			l := newLock()
@@ -591,9 +607,78 @@ func TestAcquireTimeout(t *testing.T) {
 	})
 }
 
+// countingCtx is a context, cancelled only by its cancel method, that keeps
+// the callbacks registered on it with context.AfterFunc (directly, or
+// through a context derived from it), so that a test can count those that
+// have been neither stopped nor run.
+type countingCtx struct {
+	done  chan struct{}
+	mu    sync.Mutex
+	err   error
+	funcs map[int]func() // registered, not yet stopped or run
+	next  int
+}
+
+func newCountingCtx() *countingCtx {
+	return &countingCtx{done: make(chan struct{}), funcs: map[int]func(){}}
+}
+
+func (c *countingCtx) Deadline() (time.Time, bool) { return time.Time{}, false }
+func (c *countingCtx) Done() <-chan struct{}       { return c.done }
+func (c *countingCtx) Value(any) any               { return nil }
+
+func (c *countingCtx) Err() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.err
+}
+
+// AfterFunc is what context.AfterFunc calls for a context that has this
+// method.
+func (c *countingCtx) AfterFunc(f func()) (stop func() bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.err != nil {
+		go f()
+		return func() bool { return false }
+	}
+	id := c.next
+	c.next++
+	c.funcs[id] = f
+	return func() bool {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		_, ok := c.funcs[id]
+		delete(c.funcs, id)
+		return ok
+	}
+}
+
+// live returns how many callbacks are registered and not yet stopped.
+func (c *countingCtx) live() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.funcs)
+}
+
+// cancel ends the context and runs the callbacks still registered.
+func (c *countingCtx) cancel() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.err == nil {
+		c.err = context.Canceled
+		close(c.done)
+		for _, f := range c.funcs {
+			go f()
+		}
+		clear(c.funcs)
+	}
+}
+
 // TestAcquireContext: AcquireContext stops waiting at the moment its context
 // is cancelled or reaches its deadline and returns ctx.Err(); it returns nil
-// when the lock is released first; and a context that is already done never
+// when the lock is released first; a call that returned leaves no callback
+// registered on the context; and a context that is already done never
 // takes the lock.
 func TestAcquireContext(t *testing.T) {
 	harness.Setup(t)
@@ -643,6 +728,33 @@ func TestAcquireContext(t *testing.T) {
 			require.Equal(t, after, c.Elapsed, "AcquireContext must return at the moment of the Release")
 			require.False(t, l.TryAcquire(), "AcquireContext returned nil, so it holds the lock: TryAcquire must fail")
 			require.NoError(t, l.Release())
+		})
+	})
+	t.Run("leaves nothing registered on the context", func(t *testing.T) {
+		bubble(t, func(t *testing.T, newLock func() *lock.Lock) {
+			const calls = 5
+			l := newLock()
+			ctx := newCountingCtx()
+			defer ctx.cancel()
+			for i := range calls {
+				c := harness.Go(func() error { return l.AcquireContext(ctx) })
+				synctest.Wait()
+				require.Truef(t, c.Returned(), "call %d: AcquireContext on a free lock must return at once", i)
+				require.NoErrorf(t, c.Value, "call %d: AcquireContext on a free lock must take it", i)
+				require.NoError(t, l.Release())
+			}
+			mustHold(t, l, "the holder")
+			c := harness.Go(func() error { return l.AcquireContext(ctx) })
+			harness.RequireWaiting(t, []*harness.Call[error]{c}, "AcquireContext on a held lock", lockHeld)
+			require.NoError(t, l.Release(), "the holder's Release")
+			require.True(t, harness.Eventually(c.Returned, step, patience), "AcquireContext did not return after the lock was released")
+			require.NoError(t, c.Value, "AcquireContext that got the lock must return nil")
+			require.NoError(t, l.Release())
+			require.Zerof(t, ctx.live(),
+				"%d AcquireContext calls have returned with the lock, but %d callback(s) they registered on the context "+
+					"(context.AfterFunc) are still registered: call the stop function AfterFunc returns (defer stop()), "+
+					"or every call on a long-lived context leaves a callback behind that runs, for nothing, when it ends",
+				calls+1, ctx.live())
 		})
 	})
 	t.Run("a context that is already done", func(t *testing.T) {
@@ -887,6 +999,55 @@ func TestMutualExclusion(t *testing.T) {
 			}
 		})
 	})
+}
+
+// TestShortTimeoutsOnRealScheduler: on the real scheduler, where a timer
+// fires while other goroutines run, an AcquireTimeout or an AcquireContext
+// with a deadline a few microseconds away, on a lock held all along, gives
+// up soon after its time. A timer (or context callback) that wakes the
+// waiters without taking the lock that guards their condition can fire
+// between a waiter's last look at its deadline and its sleep: the wake-up is
+// lost, and the call sleeps on until some Release, here never. That gap is a
+// few instructions wide; the test widens it with harness.DelayCondWaits
+// (when the grader runs it), so that a timeout lands in it nearly every time.
+func TestShortTimeoutsOnRealScheduler(t *testing.T) {
+	harness.Setup(t)
+	harness.DelayCondWaits(t)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	const tries = 40
+	for _, procs := range []int{2, 4} {
+		runtime.GOMAXPROCS(procs)
+		l := lock.New()
+		require.True(t, l.TryAcquire(), "TryAcquire on a new lock must take it")
+		for try := range tries {
+			d := time.Duration(1+try%8) * time.Microsecond
+			name := fmt.Sprintf("AcquireTimeout(%v)", d)
+			take := func() bool { return l.AcquireTimeout(d) }
+			if try%2 == 1 {
+				name = fmt.Sprintf("AcquireContext with a deadline %v away", d)
+				take = func() bool {
+					ctx, cancel := context.WithTimeout(context.Background(), d)
+					defer cancel()
+					return l.AcquireContext(ctx) == nil
+				}
+			}
+			res := make(chan bool, 1)
+			go func() { res <- take() }()
+			select {
+			case got := <-res:
+				require.Falsef(t, got, "GOMAXPROCS=%d, try %d: %s on a lock held all along took it", procs, try, name)
+			case <-time.After(realPatience):
+				_ = l.Release() // wakes the stuck call, so that it can end
+				<-res
+				require.Failf(t, "timeout lost",
+					"GOMAXPROCS=%d, try %d: %s on a held lock was still waiting %v later: its wake-up was lost. "+
+						"The timer (or context callback) must take the lock that guards the condition before it "+
+						"wakes the waiters (l.mu.Lock(); cond.Broadcast(); l.mu.Unlock()), so that it cannot fire "+
+						"between a waiter's look at its deadline and its Wait", procs, try, name, realPatience)
+			}
+		}
+		require.NoError(t, l.Release())
+	}
 }
 
 // problem keeps the first problem that goroutines of a stress round found.

@@ -110,7 +110,8 @@ func runCases(t *testing.T, cases []traceCase) {
 
 // TestSwitchInterval: with only Compute instructions, the GIL moves on after
 // exactly interval instructions, to the next ready thread in round-robin
-// order; a thread alone keeps it.
+// order (with any number of threads); a thread alone keeps it; an interval
+// below 1 counts as 1.
 func TestSwitchInterval(t *testing.T) {
 	harness.Setup(t)
 	const rule = "Only Compute instructions count. After exactly `interval` of them the holder hands the GIL to the next " +
@@ -183,7 +184,39 @@ func TestSwitchInterval(t *testing.T) {
 			elapsed: 4 * time.Millisecond,
 			why:     "An interval below 1 is treated as 1. " + rule,
 		},
+		{
+			name: "a negative interval counts as 1", interval: -1,
+			programs: []string{"c c", "c c"},
+			want: []string{
+				"t0 op0 compute @0s", "t1 op0 compute @1ms",
+				"t0 op1 compute @2ms", "t1 op1 compute @3ms",
+			},
+			elapsed: 4 * time.Millisecond,
+			why:     "Every interval below 1 (0, -1, ...) is treated as 1. " + rule,
+		},
+		manyThreads(100, rule),
 	})
+}
+
+// manyThreads is a case of n threads of two Compute instructions each, at
+// interval 1: the GIL goes round all n threads twice.
+func manyThreads(n int, rule string) traceCase {
+	texts := make([]string, n)
+	var want []string
+	for op := range 2 {
+		for i := range n {
+			texts[i] = "c c"
+			want = append(want, fmt.Sprintf("t%d op%d compute @%v", i, op, time.Duration(op*n+i)*time.Millisecond))
+		}
+	}
+	return traceCase{
+		name: fmt.Sprintf("%d threads", n), interval: 1,
+		programs: texts,
+		want:     want,
+		elapsed:  time.Duration(2*n) * time.Millisecond,
+		why: fmt.Sprintf("Any number of threads may run, here %d: the state of who is ready must hold them all "+
+			"(a slice, not the bits of one integer). ", n) + rule,
+	}
 }
 
 // TestYieldHandsOver: a Yield hands the GIL to the next ready thread at
@@ -233,6 +266,20 @@ func TestYieldHandsOver(t *testing.T) {
 			},
 			elapsed: 5 * time.Millisecond,
 			why:     "When t1 finishes, the next ready thread after t1 is t2, not t0. " + rule,
+		},
+		{
+			name: "the count starts again after a yield", interval: 2,
+			programs: []string{"c y c c c", "c c c c"},
+			want: []string{
+				"t0 op0 compute @0s", "t0 op1 yield @1ms",
+				"t1 op0 compute @1ms", "t1 op1 compute @2ms",
+				"t0 op2 compute @3ms", "t0 op3 compute @4ms",
+				"t1 op2 compute @5ms", "t1 op3 compute @6ms",
+				"t0 op4 compute @7ms",
+			},
+			elapsed: 8 * time.Millisecond,
+			why: "t0 computes once, then yields. When it gets the GIL back at 3ms it counts from 0 again: its Compute " +
+				"before the Yield does not count, so it runs 2 instructions (3ms, 4ms) before its switch point. " + rule,
 		},
 		{
 			name: "yield with nobody else ready", interval: 100,
@@ -342,6 +389,20 @@ func TestMixedPrograms(t *testing.T) {
 			elapsed: 14 * time.Millisecond,
 			why: "t0 is back from I/O at 2.5ms while t2 holds the GIL. At t2's switch point (4ms) the next ready " +
 				"thread after t2 is t0, which gets its full interval.",
+		},
+		{
+			name: "a holder that keeps the GIL counts again", interval: 2,
+			programs: []string{"io:2.5ms c c", "c c c c c c c c"},
+			want: []string{
+				"t0 op0 io @0s",
+				"t1 op0 compute @0s", "t1 op1 compute @1ms",
+				"t1 op2 compute @2ms", "t1 op3 compute @3ms",
+				"t0 op1 compute @4ms", "t0 op2 compute @5ms",
+				"t1 op4 compute @6ms", "t1 op5 compute @7ms", "t1 op6 compute @8ms", "t1 op7 compute @9ms",
+			},
+			elapsed: 10 * time.Millisecond,
+			why: "At its switch point at 2ms t1 is alone (t0 is in I/O until 2.5ms), so it keeps the GIL, and its count " +
+				"starts again: its next switch point is at 4ms, where the GIL goes to t0, which is back from I/O.",
 		},
 		{
 			name: "the count starts again after I/O", interval: 3,

@@ -89,7 +89,7 @@ func (w *Worker) run(ticker *time.Ticker, beat func(n int)) {
 // number of times, from any number of goroutines.
 func (w *Worker) Stop() {
 	w.requestStop()
-	<-w.done   // every caller waits for the same close
+	<-w.done // every caller waits for the same close
 }
 
 // Done returns a channel that is closed when the worker has ended.

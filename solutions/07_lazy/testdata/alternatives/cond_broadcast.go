@@ -87,7 +87,11 @@ func (v *Value[T]) attempt() (val T, err error) {
 	}()
 	val, err = v.init()
 	ok = err == nil
-	return val, err
+	if !ok {
+		var zero T
+		return zero, err // the zero value goes with the error
+	}
+	return val, nil
 }
 
 // Done reports whether the value has been built.

@@ -3,7 +3,7 @@
 package lazy
 
 // Mistake: the end of an attempt wakes its callers with Signal instead of Broadcast: one waiter wakes up, the others sleep on forever
-// Fails: TestGetInitRunsOnce? TestGetNeverHalfBuilt? TestGetWaitsForInit TestGetSharesFailedAttempt TestGetInitPanics TestGetUnderStress?
+// Fails: TestGetInitRunsOnce? TestGetNeverHalfBuilt? TestGetWaitsForInit TestGetSharesFailedAttempt TestGetInitPanics TestGetUnderStress? TestGetRetriesAfterError?
 
 import (
 	"errors"

@@ -3,7 +3,7 @@
 package lazy
 
 // Mistake: Once uses double-checked locking with a plain bool: the first check of done is outside the lock, unsynchronized with the write made under it
-// Fails: TestOnceCallsFOnce:race TestOnceUnderStress?:race
+// Fails: TestOnceCallsFOnce:race TestOnceUnderStress?:race TestOnceWaitsForF?
 
 import (
 	"errors"

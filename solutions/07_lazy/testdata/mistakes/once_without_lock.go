@@ -3,7 +3,7 @@
 package lazy
 
 // Mistake: Once checks a plain called flag and calls f with no lock: callers that arrive together both call f, and a late caller returns val before f has set it
-// Fails: TestOnceCallsFOnce TestOnceUnderStress
+// Fails: TestOnceCallsFOnce TestOnceUnderStress TestOnceWaitsForF?
 
 import (
 	"errors"
