@@ -46,9 +46,9 @@ golang.org/x/text v0.44.0/go.mod h1:S4FR1waQ9LbjQTls97SyRjDaUUVkaM+cXwwuG/G+MwY=
 var Sums = map[string]string{
 	"exercises/01_goroutines/goroutines_test.go":           "ce20336284d9fac481be2fc9a8c48840cef1f26e583c00a2f4d6eb8546282883",
 	"exercises/02_daemon/daemon_test.go":                   "7f14a11039637422e6eae2a468e50bc5a325a13dcc50da6e64044d7fedc548e5",
-	"exercises/03_registry/registry_test.go":               "690924b9ad08cc0e9bf58eb5620dc8afcb72f59314913b6603ed33673e462c75",
-	"exercises/04_runner/runner_test.go":                   "6d31c2808a1a78fb2683032a4b5352dda430ced7f355a36ed526e9a20d3aa601",
-	"exercises/05_ordering/ordering_test.go":               "348e0b94373220dd232bb32b6869fc181bca976a3384052ede7277ed105ef42c",
+	"exercises/03_registry/registry_test.go":               "cf82becf535b47f76720b3266366da306f3898b86598342e8fb758e96533d27e",
+	"exercises/04_runner/runner_test.go":                   "44fbff1ee9677a28cf5c6e9ef4f094c8ccd868bad4aee04012a05fc8c2f947ee",
+	"exercises/05_ordering/ordering_test.go":               "214f593566e73fc5a28a0564edf0ed521bd3184e27bef123a2bd21104b68f52b",
 	"exercises/06_race/race_test.go":                       "cb5a64168e53253e3fe8c8a0a307805e9319ba3b53f61d88baee4a6f08629f63",
 	"exercises/07_lazy/lazy_test.go":                       "0c537097d1b1c70dcf5e52ca369f77b87cabdb3f20107819c0d2d18602875f8f",
 	"exercises/08_confine/confine_test.go":                 "eb512fbe267456c22c28f49c003087ebbe31f55dcb6ed64382e58b7b9682dcf7",

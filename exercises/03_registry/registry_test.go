@@ -299,12 +299,18 @@ func TestFinishedIsNotAlive(t *testing.T) {
 			requireAlive(t, r, w, true, "while its f runs, an hour after Wait was called")
 
 			g.Open()
-			select {
-			case err := <-waited:
-				require.NoError(t, err, "Wait on a started worker")
-			case <-time.After(patience):
-				require.FailNow(t, "Wait did not return after f returned")
+			synctest.Wait() // no time passes: only the worker's exit can have woken Wait
+			if len(waited) == 0 {
+				select { // let a Wait that sleeps see it, so that the bubble can end
+				case <-waited:
+				case <-time.After(patience):
+				}
+				require.FailNow(t, "Wait did not return when f returned",
+					"Wait was still waiting right after f returned, with no time passing: it must be woken by "+
+						"the worker's exit (receive from a channel its goroutine closes), not poll Alive with a sleep, "+
+						"however long or growing")
 			}
+			require.NoError(t, <-waited, "Wait on a started worker")
 			// Right after Wait returned, with no synctest.Wait in between:
 			// the bookkeeping must be complete before Wait lets anyone go.
 			requireAlive(t, r, w, false, "right after Wait returned")
@@ -526,6 +532,54 @@ func TestStartOnce(t *testing.T) {
 		require.Equal(t, int32(1), g2.runs.Load(), "f must run exactly once")
 		requireLive(t, r, []string{"racer"}, "after concurrent Starts of one worker")
 	})
+	startOnceOnRealScheduler(t)
+}
+
+// startOnceOnRealScheduler is the end of TestStartOnce, on the real
+// scheduler with harness.DelayLocks, under GOMAXPROCS 1, 2 and 4: round after
+// round, goroutines call Start on one worker whose f returns at once. In the
+// bubble above f is held, so a Start that checks "already started" in one
+// critical section and registers the worker in another still finds the name
+// taken. Here f may have returned and freed the name in that gap: the late
+// Start then runs the worker a second time, or, while f still runs, reports
+// ErrDuplicateName instead of ErrAlreadyStarted.
+func startOnceOnRealScheduler(t *testing.T) {
+	harness.DelayLocks(t)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	const starters = 8
+	rounds := harness.Rounds(60)
+	for _, procs := range []int{1, 2, 4} {
+		runtime.GOMAXPROCS(procs)
+		for round := range rounds {
+			r := registry.New()
+			var runs atomic.Int32
+			w := r.Define("quick", func(context.Context) { runs.Add(1) })
+			errs := make([]error, starters)
+			harness.Together(starters, func(i int) { errs[i] = w.Start() })
+			ok := 0
+			for _, err := range errs {
+				if err == nil {
+					ok++
+				}
+			}
+			if ok > 0 {
+				require.NoError(t, waitFor(t, w, `worker "quick"`), "Wait on a started worker")
+			}
+			for i, err := range errs {
+				if err != nil {
+					require.ErrorIsf(t, err, registry.ErrAlreadyStarted,
+						"GOMAXPROCS=%d, round %d: Start #%d of %d on one worker at the same moment (real scheduler): "+
+							"every Start but one must return ErrAlreadyStarted. Check that the worker is new and "+
+							"register it in one critical section: a Start that checks, unlocks and locks again to "+
+							"register finds what other Starts did in between", procs, round, i+1, starters)
+				}
+			}
+			require.Equalf(t, 1, ok,
+				"GOMAXPROCS=%d, round %d: %d Starts of one worker at the same moment (real scheduler), and %d "+
+					"returned nil (f ran %d times): exactly one may, a worker runs at most once. Checking that the "+
+					"worker is new and registering it must be one critical section", procs, round, starters, ok, runs.Load())
+		}
+	}
 }
 
 // foreignKeys are context keys another package might use. A value stored

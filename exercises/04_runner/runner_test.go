@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"runtime/metrics"
 	"slices"
 	"strings"
 	"sync"
@@ -199,6 +200,14 @@ func requireNothingLeftBehind(t *testing.T, before int, what string) {
 	}
 }
 
+// goroutinesCreated returns how many goroutines the process has created so
+// far (runtime/metrics).
+func goroutinesCreated() uint64 {
+	sample := []metrics.Sample{{Name: "/sched/goroutines-created:goroutines"}}
+	metrics.Read(sample)
+	return sample[0].Value.Uint64()
+}
+
 func joinTimeout(th *runner.Thread, d time.Duration) *harness.Call[bool] {
 	return harness.Go(func() bool { return th.JoinTimeout(d) })
 }
@@ -348,8 +357,13 @@ func TestConcurrentStart(t *testing.T) {
 // such a gap in a few rounds of every hundred. A Start that is one atomic
 // step (CompareAndSwap, or the whole check-and-set under one lock) never
 // lets two through.
+//
+// harness.DelayLocks widens the gap of a Start that checks under a lock and
+// sets under the lock again: the second Lock waits a few turns, and another
+// starter's check falls in between even on a busy machine.
 func startAllAtOnce(t *testing.T) {
 	t.Helper()
+	harness.DelayLocks(t)
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	const starters = 4
 	rounds := harness.Rounds(400)
@@ -666,6 +680,19 @@ func TestJoinTimeout(t *testing.T) {
 					"by the end of Run (a select on the done channel and a timer), not poll with time.Sleep")
 			require.True(t, jt.Value, "Run returned within JoinTimeout's hour: JoinTimeout must return true")
 			require.False(t, th.IsAlive(), "IsAlive right after JoinTimeout returned true")
+
+			// JoinTimeout has returned: nothing it set up may still go off
+			// when its hour is over. In the bubble every goroutine is
+			// blocked, so any goroutine created while two hours of fake time
+			// pass is a timer's callback (time.AfterFunc, or the timer of a
+			// context.WithTimeout whose cancel was never called).
+			before := goroutinesCreated()
+			time.Sleep(2 * time.Hour)
+			synctest.Wait()
+			require.Zero(t, goroutinesCreated()-before,
+				"JoinTimeout(1h) returned true as soon as Run returned, but when its hour was over a timer it had "+
+					"set still went off and ran a function: stop the timer when you return (timer.Stop, or call "+
+					"the cancel of context.WithTimeout, with defer), or every early return leaves one waiting for d")
 		}},
 		{"returns true at once when Run has already returned", func(t *testing.T, w *world) {
 			j := w.worker(time.Second)

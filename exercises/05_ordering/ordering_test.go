@@ -30,7 +30,7 @@ import (
 //     could start another step has had its chance. So "nothing else started
 //     while this step ran" is a fact, not a guess, and no lucky schedule can
 //     make overlapping steps look ordered.
-//   - While a step is held, the test lets fake time pass (hold). Code that
+//   - While a step is held, the test lets fake time pass (a century). Code that
 //     waits with time.Sleep for "its turn" wakes up and starts its step too
 //     early, every time.
 //   - A hand-off through a channel needs no time at all. So any fake time
@@ -45,22 +45,24 @@ const (
 	// something that should happen (a step to start, a function to return).
 	// It costs no real time.
 	patience = time.Hour
-	// hold is how much fake time a test lets pass while it holds one of the
-	// first heldCalls step calls, to catch code that starts the next step
-	// after a sleep.
-	hold      = 10 * time.Second
-	heldCalls = 4
+	// While the order tests hold one of the first heldCalls step calls, they
+	// let fake time pass, to catch code that starts the next step after a
+	// sleep or when a wait times out: a century (harness.LetTimePass) while
+	// they hold the first call, hold while they hold the others. holdBudget
+	// is the real time the centuries may take, for all the cases of a test
+	// together.
+	hold       = 10 * time.Second
+	heldCalls  = 4
+	holdBudget = 500 * time.Millisecond
 	// realLimit bounds every real-time wait of TestUnderRealScheduler. A
 	// correct solution needs a few milliseconds.
 	realLimit = 3 * time.Second
-	// lastHold is how much fake time TestReturnsAfterLastStep lets pass, in
-	// lastHoldStep steps, while it holds the last step: no sleep standing in
-	// for a wait lasts that long. lastHoldBudget is the real time it may
-	// take, for all its cases together: a function that waits by blocking
-	// lets it pass in microseconds, one that polls with a short sleep wakes
-	// up millions of times and runs out of budget.
-	lastHold       = time.Hour
-	lastHoldStep   = time.Minute
+	// lastHoldBudget is the real time TestReturnsAfterLastStep may take,
+	// for all its cases together, while it holds the last step for a
+	// century of fake time (harness.LetTimePass): no sleep standing in for a
+	// wait, and no "give up after a while", lasts that long. A function that
+	// waits by blocking lets the century pass in microseconds, one that polls
+	// with a short sleep wakes up millions of times and runs out of budget.
 	lastHoldBudget = 3 * time.Second
 )
 
@@ -79,10 +81,11 @@ func runsCodeOf(g, pkg string) bool {
 	return false
 }
 
-// waitingGoroutines returns the stacks of the goroutines that run the
-// exercise's code (a frame of package ordering) and that are waiting for
-// something (a channel, a lock, a timer), not running or about to run.
-func waitingGoroutines() []string {
+// leftGoroutines returns the stacks of the goroutines that run the
+// exercise's code (a frame of package ordering, or created by it) and have
+// not ended: waiting for something (a channel, a lock, a timer) or ready to
+// run. The goroutine that calls it runs no code of package ordering.
+func leftGoroutines() []string {
 	buf := make([]byte, 1<<20)
 	for {
 		n := runtime.Stack(buf, true)
@@ -92,22 +95,13 @@ func waitingGoroutines() []string {
 		}
 		buf = make([]byte, 2*len(buf))
 	}
-	var waiting []string
+	var left []string
 	for _, g := range strings.Split(string(buf), "\n\n") {
-		if !runsCodeOf(g, orderingPkg) {
-			continue
+		if runsCodeOf(g, orderingPkg) {
+			left = append(left, g)
 		}
-		open, close := strings.Index(g, "["), strings.Index(g, "]")
-		if open < 0 || close < open {
-			continue
-		}
-		status := g[open+1 : close]
-		if strings.HasPrefix(status, "running") || strings.HasPrefix(status, "runnable") {
-			continue // ending, or about to
-		}
-		waiting = append(waiting, g)
 	}
-	return waiting
+	return left
 }
 
 // realBudget returns a channel closed after d of real time. Call it outside
@@ -314,8 +308,11 @@ func (st *stage) stop() {
 
 // requireStrictOrder runs sub with steps that the test releases one at a
 // time, and checks that they start in exactly the order of schedule, each
-// only after the previous one has returned, and that sub then returns.
-func requireStrictOrder(t *testing.T, sub subject) {
+// only after the previous one has returned, and that sub then returns. While
+// it holds the first call it lets a century of fake time pass, within the
+// real-time budget: once code that polls has used it up, the century ends
+// early (polling is TestHandOffNeedsNoTime's business).
+func requireStrictOrder(t *testing.T, sub subject, budget <-chan struct{}) {
 	st := newStage()
 	done := start(func() { sub.run(st.steps(sub.steps)) })
 	defer func() { // also when a require below fails: let everything finish
@@ -346,15 +343,42 @@ func requireStrictOrder(t *testing.T, sub subject) {
 					"does not make them run in that order: each step must wait until the previous one "+
 					"has returned and handed over the turn", sub.name, sub.call(other.turn), sub.call(c.turn))
 		}
-		// ...nor after a while.
+		// ...nor after a while: time passes, so that a sleep, or a wait
+		// that gives up after some hours, runs out. While the first call
+		// runs, a century (once only: the fake clock of a bubble would
+		// overflow after three).
 		if i < heldCalls {
-			time.Sleep(hold) // fake time: other goroutines' sleeps run out
-			if other, ok := st.poll(); ok {
+			var other call
+			started := false
+			passed := hold
+			if i == 0 {
+				passed, _ = harness.LetTimePass(budget, func() bool {
+					select {
+					case other = <-st.arrive:
+						started = true
+					default:
+					}
+					return started
+				})
+			} else {
+				time.Sleep(hold)
+			}
+			if !started {
+				other, started = st.poll()
+			}
+			if !started && harness.Closed(done) {
+				require.Failf(t, "returned while a step was running",
+					"%s returned while %s was still running (it had run for %v of fake time). A function "+
+						"that waits for its steps must wait as long as they take: a wait that gives up after "+
+						"a while leaves the step, and the goroutine that runs it, behind",
+					sub.name, sub.call(c.turn), passed)
+			}
+			if started {
 				require.Failf(t, "a step started because time passed",
 					"%s: %s was kept running for %v, and meanwhile %s started. A step must start because "+
-						"the previous one handed over the turn, not because a sleep ran out: "+
-						"sleeping only makes the right order likely, never certain",
-					sub.name, sub.call(c.turn), hold, sub.call(other.turn))
+						"the previous one handed over the turn, not because a sleep or a wait with a time "+
+						"limit ran out: sleeping only makes the right order likely, never certain",
+					sub.name, sub.call(c.turn), passed, sub.call(other.turn))
 			}
 		}
 		close(c.release)
@@ -383,10 +407,11 @@ func requireStrictOrder(t *testing.T, sub subject) {
 // calls take.
 func TestPingPongAlternates(t *testing.T) {
 	harness.Setup(t)
+	budget := realBudget(t, holdBudget) // for all the cases together
 	for _, rounds := range []int{1, 2, 5, 50} {
 		sub := pingPong(rounds)
 		t.Run(sub.name, func(t *testing.T) {
-			bubble(t, func(t *testing.T) { requireStrictOrder(t, sub) })
+			bubble(t, func(t *testing.T) { requireStrictOrder(t, sub, budget) })
 		})
 	}
 }
@@ -396,10 +421,11 @@ func TestPingPongAlternates(t *testing.T) {
 // one returned.
 func TestRoundsRunStepsInOrder(t *testing.T) {
 	harness.Setup(t)
+	budget := realBudget(t, holdBudget) // for all the cases together
 	for _, c := range []struct{ steps, rounds int }{{2, 1}, {3, 1}, {3, 4}, {5, 20}, {2, 50}, {100, 2}} {
 		sub := roundsOf(c.steps, c.rounds)
 		t.Run(sub.name, func(t *testing.T) {
-			bubble(t, func(t *testing.T) { requireStrictOrder(t, sub) })
+			bubble(t, func(t *testing.T) { requireStrictOrder(t, sub, budget) })
 		})
 	}
 }
@@ -495,10 +521,13 @@ func TestHandOffNeedsNoTime(t *testing.T) {
 }
 
 // TestReturnsAfterLastStep: the function does not return while the last
-// step of the last round is still running, and returns as soon as it has.
-// It runs with GOMAXPROCS 1: the goroutines a function left running when it
-// returned are then still there when the test looks, instead of ending on
-// another CPU first, or not, as it happens.
+// step of the last round is still running, and returns as soon as it has,
+// with every goroutine it started ended. It runs with GOMAXPROCS 1: the
+// goroutines a function left running when it returned are then still there
+// when the test looks, instead of ending on another CPU first, or not, as it
+// happens; and a goroutine that ended before the function returned has
+// ended, not only said so (it runs on, to its end, before the goroutine it
+// woke).
 func TestReturnsAfterLastStep(t *testing.T) {
 	harness.Setup(t)
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
@@ -518,10 +547,10 @@ func TestReturnsAfterLastStep(t *testing.T) {
 						}
 					}
 				}
-				var leftBehind []string // goroutines still waiting the moment the function returned
+				var leftBehind []string // goroutines still there the moment the function returned
 				done := start(func() {
 					sub.run(steps)
-					leftBehind = waitingGoroutines()
+					leftBehind = leftGoroutines()
 				})
 				gateOpen := false
 				defer func() {
@@ -545,38 +574,61 @@ func TestReturnsAfterLastStep(t *testing.T) {
 					"%s returned while its last step, %s, was still running. Return only after the last "+
 						"step of the last round has returned (wait for the goroutine that runs it)",
 					sub.name, sub.call(last))
-				// However long the last step runs, the function goes on
-				// waiting for it, and without waking up again and again.
-				var held time.Duration
-				for held < lastHold && !harness.Closed(done) {
-					if harness.Closed(budget) {
-						require.Failf(t, "polling",
-							"%s kept waking up while its last step, %s, ran: %v of fake time took more than %v "+
-								"of real time. Wait by blocking (wg.Wait(), a channel receive), not by polling "+
-								"with a short sleep", sub.name, sub.call(last), held, lastHoldBudget)
-						return
-					}
-					time.Sleep(lastHoldStep)
-					held += lastHoldStep
+				// However long the last step runs (a century of fake time:
+				// longer than any "give up after a while" guard), the
+				// function goes on waiting for it, and without waking up
+				// again and again.
+				held, polled := harness.LetTimePass(budget, func() bool { return harness.Closed(done) })
+				if polled {
+					require.Failf(t, "polling",
+						"%s kept waking up while its last step, %s, ran: %v of fake time took more than %v "+
+							"of real time. Wait by blocking (wg.Wait(), a channel receive), not by polling "+
+							"with a short sleep", sub.name, sub.call(last), held, lastHoldBudget)
+					return
 				}
 				require.Falsef(t, harness.Closed(done),
 					"%s returned %v (fake time) after its last step, %s, began, while that step was still "+
-						"running: sleeping is not waiting. Return only after the last step has returned "+
-						"(wait for the goroutines with a sync.WaitGroup or a channel)",
+						"running: sleeping is not waiting, and no wait may give up after a while. Return only "+
+						"after the last step has returned (wait for the goroutines with a sync.WaitGroup or a channel)",
 					sub.name, held, sub.call(last))
 
 				close(gate)
 				gateOpen = true
 				requireReturns(t, sub, done)
-				if len(leftBehind) > 0 {
-					require.Failf(t, "goroutines still there",
-						"the moment %s returned, %d goroutine(s) it started were still waiting for something: "+
-							"it must return only after every goroutine it started has ended (wait for all of "+
-							"them, not only for the last step). The first one:\n%s",
-						sub.name, len(leftBehind), leftBehind[0])
-				}
+				requireNoneLeft(t, sub, leftBehind)
 			})
 		})
+		// With steps that take no time, the goroutines of the first steps may
+		// still be about to leave their loop when the last step hands the
+		// turn back: the function must wait for them too.
+		t.Run(sub.name+", steps that take no time", func(t *testing.T) {
+			bubble(t, func(t *testing.T) {
+				steps := make([]func(int), sub.steps)
+				for i := range steps {
+					steps[i] = func(int) {}
+				}
+				var leftBehind []string
+				done := start(func() {
+					sub.run(steps)
+					leftBehind = leftGoroutines()
+				})
+				requireReturns(t, sub, done)
+				requireNoneLeft(t, sub, leftBehind)
+			})
+		})
+	}
+}
+
+// requireNoneLeft fails if goroutines of package ordering were still there
+// the moment sub returned.
+func requireNoneLeft(t *testing.T, sub subject, leftBehind []string) {
+	t.Helper()
+	if len(leftBehind) > 0 {
+		require.Failf(t, "goroutines still there",
+			"the moment %s returned, %d goroutine(s) it started had not ended yet (still waiting for something, "+
+				"or about to run): it must return only after every goroutine it started has ended. Wait for all "+
+				"of them (a sync.WaitGroup), not only for the turn the last step hands back. The first one:\n%s",
+			sub.name, len(leftBehind), leftBehind[0])
 	}
 }
 
