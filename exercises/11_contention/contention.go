@@ -67,7 +67,8 @@ func (m *Map) Get(key string) int64 {
 // and operations on keys of other shards do not. Update calls f exactly once.
 //
 // f must be quick and must not call methods of m (the shard is locked and Go
-// mutexes are not re-entrant).
+// mutexes are not re-entrant). If f panics, the panic goes on to the caller
+// of Update, the value is not changed, and the shard is unlocked.
 func (m *Map) Update(key string, f func(value int64) int64) int64 {
 	// TODO
 	return 0

@@ -4,12 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -100,6 +102,11 @@ func TestTransferRejectsInvalidAmount(t *testing.T) {
 			require.ErrorIs(t, err, transfer.ErrInvalidAmount, "Transfer of %d must be refused", amount)
 			assert.Equal(t, int64(100), from.Balance(), "a refused transfer must not change from")
 			assert.Equal(t, int64(100), to.Balance(), "a refused transfer must not change to")
+
+			// The amount is checked first, before the accounts.
+			within(t, 2*time.Second, fmt.Sprintf("Transfer(a, a, %d)", amount), func() { err = transfer.Transfer(from, from, amount) })
+			require.ErrorIsf(t, err, transfer.ErrInvalidAmount, "Transfer(a, a, %d): the amount is checked first, "+
+				"so a bad amount gives ErrInvalidAmount even to the same account (see the order in Transfer's doc comment)", amount)
 		})
 	}
 }
@@ -174,15 +181,18 @@ func TestTwoAccountsWithOneID(t *testing.T) {
 }
 
 // TestLockOrderBothDirections transfers a->b and then b->a (and the same for
-// two more pairs) in ONE goroutine, one after another. Nothing can hang here,
+// more pairs) in ONE goroutine, one after another. Nothing can hang here,
 // but the grader's lock-order run records which lock each transfer held while
 // taking the other: if a->b takes a then b and b->a takes b then a, it reports
 // the inversion ("deadlock") although this run was lucky. Two goroutines doing
-// the same at the same moment would deadlock.
+// the same at the same moment would deadlock. Ids can be any int: d's id is
+// 1001 and e's is negative, so an order built from only part of the id (a
+// remainder, the low bits) fails too.
 func TestLockOrderBothDirections(t *testing.T) {
 	harness.Setup(t)
 	a, b, c := newAccount(t, 1, 100), newAccount(t, 2, 100), newAccount(t, 3, 100)
-	names := map[*transfer.Account]string{a: "a", b: "b", c: "c"}
+	d, e := newAccount(t, 1001, 100), newAccount(t, -1, 100)
+	names := map[*transfer.Account]string{a: "a", b: "b", c: "c", d: "d", e: "e"}
 	for _, step := range []struct {
 		from, to *transfer.Account
 		amount   int64
@@ -190,6 +200,8 @@ func TestLockOrderBothDirections(t *testing.T) {
 		{a, b, 10}, {b, a, 10},
 		{c, b, 5}, {b, c, 5},
 		{a, c, 7}, {c, a, 7},
+		{a, d, 3}, {d, a, 3},
+		{e, c, 4}, {c, e, 4},
 	} {
 		err := transfer.Transfer(step.from, step.to, step.amount)
 		require.NoError(t, err, "Transfer(%s, %s, %d)", names[step.from], names[step.to], step.amount)
@@ -605,5 +617,106 @@ func TestNoOverdraftUnderContention(t *testing.T) {
 	if msg := problem.Load(); msg != nil {
 		require.Fail(t, "an account was overdrawn", "%s. Two transfers both saw enough money and both took it: "+
 			"check the balance and change it while holding both locks, with no unlock in between", *msg)
+	}
+}
+
+// lockOf returns the lock of account a: its field mu (README: keep the field
+// mu sync.Mutex in Account), reached through reflection, so that a test can
+// hold an account busy for as long as it likes.
+func lockOf(t *testing.T, a *transfer.Account) sync.Locker {
+	t.Helper()
+	f := reflect.ValueOf(a).Elem().FieldByName("mu")
+	require.Truef(t, f.IsValid(), "Account has no field mu: keep the field mu sync.Mutex that guards the balance (see the README)")
+	l, ok := reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Interface().(sync.Locker)
+	require.Truef(t, ok, "Account's field mu is a %v, not a mutex: keep mu sync.Mutex (see the README)", f.Type())
+	return l
+}
+
+// goroutineState returns the state of goroutine id in a stack dump of every
+// goroutine ("running", "sync.Mutex.Lock", "sleep", ...), or "" if it has
+// ended.
+func goroutineState(id uint64) string {
+	buf := make([]byte, 1<<16)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	header := fmt.Sprintf("goroutine %d [", id)
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		if rest, ok := strings.CutPrefix(g, header); ok {
+			st, _, _ := strings.Cut(rest, "]")
+			st, _, _ = strings.Cut(st, ",") // "sync.Mutex.Lock, 2 minutes"
+			return st
+		}
+	}
+	return ""
+}
+
+// TestWaitingTransferSleeps holds account b busy (it locks b's mu, reached
+// through reflection) while Transfer(a, b, 10), and then Transfer(b, a, 10),
+// runs in another goroutine. The Transfer must wait, and wait asleep: in
+// Lock, or in the pause of a back-off between tries, so that it is seen
+// asleep in a stack dump several times in a row. A loop that retries
+// TryLock without pausing never sleeps: it burns a processor while it
+// waits, and two such loops in opposite directions can keep making each
+// other fail (a livelock). Once b is free, the Transfer goes through.
+func TestWaitingTransferSleeps(t *testing.T) {
+	harness.Setup(t)
+	for _, dir := range []string{"a, b", "b, a"} {
+		a, b := newAccount(t, 1, 100), newAccount(t, 2, 100)
+		from, to := a, b
+		if dir == "b, a" {
+			from, to = b, a
+		}
+		what := fmt.Sprintf("Transfer(%s, 10) while b is locked", dir)
+		busy := lockOf(t, b)
+		busy.Lock()
+		var unlockOnce sync.Once
+		unlock := func() { unlockOnce.Do(busy.Unlock) }
+		defer unlock()
+
+		ids := make(chan uint64, 1)
+		done := make(chan error, 1)
+		go func() {
+			ids <- harness.GoroutineID()
+			done <- transfer.Transfer(from, to, 10)
+		}()
+		id := <-ids
+		deadline := time.Now().Add(2 * time.Second)
+		for seen := 0; seen < 5; {
+			var st string
+			select {
+			case err := <-done:
+				require.FailNowf(t, "Transfer did not wait", "%s returned %v at once: it must wait until b is free (a Transfer holds the locks of both its "+
+					"accounts, their own mu)", what, err)
+			default:
+				st = goroutineState(id)
+			}
+			switch {
+			case strings.HasPrefix(st, "sync.Mutex.Lock"), strings.HasPrefix(st, "sync.RWMutex.Lock"),
+				strings.HasPrefix(st, "semacquire"), strings.HasPrefix(st, "sleep"), strings.HasPrefix(st, "select"),
+				strings.HasPrefix(st, "sync.Cond.Wait"), strings.HasPrefix(st, "chan receive"):
+				seen++
+			default:
+				seen = 0
+			}
+			if time.Now().After(deadline) {
+				unlock()
+				require.FailNowf(t, "Transfer spins", "%s kept running for 2s instead of going to sleep (state %q): it "+
+					"retries in a loop without pausing, and burns a processor while it waits. Wait with Lock (in one "+
+					"fixed order), or pause between tries (unlock, time.Sleep a little, try again)", what, st)
+			}
+			time.Sleep(200 * time.Microsecond) // poll interval, not a guess about timing
+		}
+		unlock()
+		var err error
+		within(t, 2*time.Second, what+", once b was unlocked", func() { err = <-done })
+		require.NoError(t, err, what)
+		assert.Equal(t, int64(90), from.Balance(), "%s: balance of the account the money came from", what)
+		assert.Equal(t, int64(110), to.Balance(), "%s: balance of the account the money went to", what)
 	}
 }

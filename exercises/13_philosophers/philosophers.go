@@ -42,7 +42,8 @@ func NewTable(n int) *Table {
 // down again and returns.
 //
 // A fork that a neighbour holds is waited for: Eat never skips the meal and
-// never calls eat without holding both forks.
+// never calls eat without holding both forks. If eat panics, the panic goes
+// on to the caller of Eat, and both forks are put down.
 //
 // Eat is called from many goroutines at once, for all philosophers, and must
 // never deadlock. If every philosopher picks up its left fork and then waits

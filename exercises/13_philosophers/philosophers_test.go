@@ -56,9 +56,33 @@ func (f *firstProblem) get() string {
 // TestEatCallsEatWithBothForks lets every philosopher eat, one after
 // another, twice round the table: each Eat must call eat exactly once, with
 // the philosopher's left and right fork, and put both forks down again
-// (or the next philosopher would wait for them forever).
+// (or the next philosopher would wait for them forever), even when eat
+// panics.
 func TestEatCallsEatWithBothForks(t *testing.T) {
 	harness.Setup(t)
+	t.Run("eat that panics", func(t *testing.T) {
+		const n = 5
+		tbl := newTable(t, n)
+		require.PanicsWithValue(t, "burnt", func() {
+			tbl.Eat(0, func(int, int) { panic("burnt") })
+		}, "a panic in eat must go on to the caller of Eat")
+		done := make(chan []meal, 1)
+		go func() {
+			var meals []meal
+			for _, p := range []int{1, n - 1} {
+				tbl.Eat(p, func(left, right int) { meals = append(meals, meal{left, right}) })
+			}
+			done <- meals
+		}()
+		select {
+		case meals := <-done:
+			assert.Equal(t, []meal{{1, 2}, {n - 1, 0}}, meals, "Eat(1, eat) and Eat(%d, eat) after Eat(0, eat) panicked", n-1)
+		case <-time.After(5 * time.Second):
+			require.FailNowf(t, "forks left in the air",
+				"Eat(1, eat) and Eat(%d, eat) did not finish within 5s after philosopher 0's eat panicked: Eat left "+
+					"forks 0 and 1 locked. Put the forks down with defer, so that they are put down however eat ends", n-1)
+		}
+	})
 	for _, n := range []int{3, 5, 7} {
 		t.Run(fmt.Sprintf("%d philosophers", n), func(t *testing.T) {
 			tbl := newTable(t, n)

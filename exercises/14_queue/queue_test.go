@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"runtime"
 	"slices"
 	"strings"
@@ -143,10 +144,11 @@ func TestSizeReporting(t *testing.T) {
 		{"bounded 1", 1, 1, 1},
 		{"unbounded (0)", 0, 0, 100},
 		{"negative means unbounded", -4, 0, 100},
+		{"bound math.MaxInt", math.MaxInt, math.MaxInt, 100},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			q := queue.New[int](tc.maxsize)
+			q := newQueue(t, tc.maxsize)
 			check := func(n int, when string) {
 				t.Helper()
 				require.Equalf(t, n, q.Len(), "Len %s", when)
@@ -167,6 +169,20 @@ func TestSizeReporting(t *testing.T) {
 			}
 		})
 	}
+}
+
+// newQueue is queue.New[int](maxsize) that fails the test with a clear
+// message, instead of a stack trace, if New panics.
+func newQueue(t *testing.T, maxsize int) (q *queue.Queue[int]) {
+	t.Helper()
+	defer func() {
+		if r := recover(); r != nil {
+			require.FailNowf(t, "New panicked",
+				"New(%d) panicked: %v. maxsize is a limit, not a size to set aside: do not allocate room "+
+					"for maxsize items up front (make with capacity maxsize), let the queue grow as items come", maxsize, r)
+		}
+	}()
+	return queue.New[int](maxsize)
 }
 
 // TestNoWait: TryGet and TryPut never wait; they report an empty or full
@@ -818,6 +834,18 @@ func TestClose(t *testing.T) {
 		q.Close()
 		require.NotPanics(t, q.Close, "a second Close must do nothing")
 		require.ErrorIs(t, q.TryPut(1), queue.ErrClosed, "the queue stays closed")
+	})
+	t.Run("two goroutines close at once", func(t *testing.T) {
+		// harness.Alternate hides from the race detector that the second
+		// Close runs after the first: the closed flag must be read under the
+		// lock that guards its write, or the race detector reports it. A
+		// "fast path" that looks at the flag before locking races with the
+		// other goroutine's Close.
+		for range 3 {
+			q := queue.New[int](1)
+			harness.Alternate(1, func(int) { q.Close() }, func(int) { q.Close() })
+			require.ErrorIs(t, q.TryPut(1), queue.ErrClosed, "a queue closed by two goroutines at once is closed")
+		}
 	})
 }
 

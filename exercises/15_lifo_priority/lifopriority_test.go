@@ -340,6 +340,64 @@ func TestPriorityTiesKeepInsertionOrder(t *testing.T) {
 		}
 		requireStableTies(t, drain(t, q, 12), "items with priorities math.MinInt and math.MaxInt")
 	})
+	t.Run("past 65 536 Puts", func(t *testing.T) {
+		// A tie-break counter that is too narrow (uint16) wraps to 0 here,
+		// and the newest item overtakes the older ones.
+		const n = 1 << 16
+		q := lp.NewPriority[int](0)
+		for i := range n - 1 { // the queue stays small, so that this is quick
+			err := q.TryPut(7, i)
+			it, err2 := q.TryGet()
+			if err != nil || err2 != nil || it.Value != i {
+				require.FailNowf(t, "wrong item", "TryPut(7, %d) returned %v, then TryGet returned (%+v, %v)", i, err, it, err2)
+			}
+		}
+		require.NoError(t, q.TryPut(7, n-1))
+		require.NoError(t, q.TryPut(7, n))
+		requireStableTies(t, drain(t, q, 2), fmt.Sprintf("%d Puts with priority 7, each taken out again but the "+
+			"last two (a tie-break counter must not wrap around: use a uint64)", n+1))
+	})
+	t.Run("a Put that waited goes in when it gets room", func(t *testing.T) {
+		// A Put that waits on a full queue goes in when it finds room, so
+		// an equal item that went in while it waited comes out first. Its
+		// place among equals is decided when it goes in, not when it is
+		// called. GOMAXPROCS 1: after the Get, the test goes on to TryPut
+		// before the woken Put runs (almost always; a round where the woken
+		// Put got in first proves nothing and is skipped).
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+		harness.Bubble(t, func(t *testing.T) {
+			for range 5 {
+				q := lp.NewPriority[int](2)
+				release(t, priorityInts{q})
+				require.NoError(t, q.Put(0, 0))
+				require.NoError(t, q.Put(0, 1))
+				waited := startErr(func() error { return q.Put(5, 20) })
+				synctest.Wait()
+				if waited.Returned() {
+					return // Put did not wait on a full queue: that is TestPriorityBlocking's business
+				}
+				first, err := q.Get()
+				require.NoError(t, err)
+				if q.TryPut(5, 10) != nil {
+					continue // the woken Put took the slot first
+				}
+				synctest.Wait()
+				if waited.Returned() {
+					return // the woken Put did not check again for room: TestPriorityBlocking's business
+				}
+				second, err := q.Get()
+				require.NoError(t, err)
+				if !harness.Eventually(waited.Returned, step, patience) || waited.Value.err != nil {
+					return // the Get did not let the waiting Put in: TestPriorityBlocking's business
+				}
+				out := append([]lp.Item[int]{first, second}, drain(t, q, 2)...)
+				requireStableTies(t, out, "Put(5, 20) waited on a full queue while a Get made room and TryPut(5, 10) "+
+					"went in, then another Get let it in (number an item when it goes into the store, under the lock, "+
+					"not when Put is called)")
+				return
+			}
+		})
+	})
 	t.Run("every Put and Get variant", func(t *testing.T) {
 		harness.Bubble(t, func(t *testing.T) {
 			q := lp.NewPriority[int](0)

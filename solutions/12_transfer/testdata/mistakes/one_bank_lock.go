@@ -3,7 +3,7 @@
 package transfer
 
 // Mistake: every Transfer and Balance takes one bank-wide mutex instead of the accounts' own locks: no deadlock is possible, but transfers between unrelated accounts wait for each other
-// Fails: TestDisjointTransfersDoNotWait:fail
+// Fails: TestDisjointTransfersDoNotWait:fail TestWaitingTransferSleeps:fail
 
 import (
 	"errors"
