@@ -45,10 +45,10 @@ golang.org/x/text v0.44.0/go.mod h1:S4FR1waQ9LbjQTls97SyRjDaUUVkaM+cXwwuG/G+MwY=
 // Sums are the SHA-256 sums of the kit's own files as the kit ships them.
 var Sums = map[string]string{
 	"exercises/01_goroutines/goroutines_test.go":           "ce20336284d9fac481be2fc9a8c48840cef1f26e583c00a2f4d6eb8546282883",
-	"exercises/02_daemon/daemon_test.go":                   "7f14a11039637422e6eae2a468e50bc5a325a13dcc50da6e64044d7fedc548e5",
-	"exercises/03_registry/registry_test.go":               "cf82becf535b47f76720b3266366da306f3898b86598342e8fb758e96533d27e",
-	"exercises/04_runner/runner_test.go":                   "44fbff1ee9677a28cf5c6e9ef4f094c8ccd868bad4aee04012a05fc8c2f947ee",
-	"exercises/05_ordering/ordering_test.go":               "214f593566e73fc5a28a0564edf0ed521bd3184e27bef123a2bd21104b68f52b",
+	"exercises/02_daemon/daemon_test.go":                   "6252e4de526901ff8ae660c7af207b91acfd7680db9c76bff3e2e2b09f9f4f41",
+	"exercises/03_registry/registry_test.go":               "cc5568494846d8f4a4aaaea5c2799540d83f06f4ee330ac4e6530b1013346426",
+	"exercises/04_runner/runner_test.go":                   "3b2cae3d94cdcd0b6bc2e4ac7079e2879e0d3a8612e682b2f4c60b83d04721cd",
+	"exercises/05_ordering/ordering_test.go":               "c1917c5e5d203ab8db8bf3d2c97adea9834a29d0cd391677e39b4172e9bbbe98",
 	"exercises/06_race/race_test.go":                       "cb5a64168e53253e3fe8c8a0a307805e9319ba3b53f61d88baee4a6f08629f63",
 	"exercises/07_lazy/lazy_test.go":                       "0c537097d1b1c70dcf5e52ca369f77b87cabdb3f20107819c0d2d18602875f8f",
 	"exercises/08_confine/confine_test.go":                 "eb512fbe267456c22c28f49c003087ebbe31f55dcb6ed64382e58b7b9682dcf7",
@@ -74,7 +74,7 @@ var Sums = map[string]string{
 	"exercises/internal/harness/doc.go":                    "feca5b5605fb6b1a10ddfc32ff0a70a769d05049890a305f58b8d93e079d8914",
 	"exercises/internal/harness/harness.go":                "bf9d83ccbe65ba5f7217675d17abe459a96f674066774f4f877402900a9e1d31",
 	"exercises/internal/harness/harness_test.go":           "474bd5033f9bf3a899ad0c4a0cad1ea9a78708ca8ab48c3d1ca6d2af68048f4e",
-	"exercises/internal/harness/helpers.go":                "b96bec2fa2783218a3b433e357b79328611e2004b7b690b17eb20f8da8845d3e",
+	"exercises/internal/harness/helpers.go":                "19458708e7c4696f291f06adbfb5057f4e241adb0bf426ee86368a21c294ff1c",
 	"exercises/internal/harness/lockorder.go":              "735a200da59cf526878cc673a7281c7a45e74422c20edb19caa8ba534d93b845",
 	"exercises/internal/harness/longwait.go":               "303994e15836d8b6f3c7908635799083c953ce7a3bbba18f530edf8ee96ed7e2",
 	"exercises/internal/harness/norace.go":                 "89d99d0e3ba878e2ad751609abe3b3dc6a4b12822b1212d8ca9fed4b06ae5a4b",

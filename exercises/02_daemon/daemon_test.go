@@ -188,13 +188,6 @@ func (g *latch) wait() {
 // and runs out of budget.
 const holdBudget = 3 * time.Second
 
-// realBudget returns a channel closed after d of real time. Call it outside
-// the bubble: its timer must run on the real clock.
-func realBudget(t *testing.T, d time.Duration) <-chan struct{} {
-	t.Helper()
-	return harness.RealBudget(t, d)
-}
-
 // holdWhileStopping lets a century of fake time pass, in steps, while the
 // test holds a beat and Stop calls wait. It stops early when one of the calls
 // returns. It reports the fake time that passed and whether the real-time
@@ -347,7 +340,7 @@ func TestStopIsPrompt(t *testing.T) {
 // open meanwhile and is closed when Stop returns.
 func TestStopWaitsForWorker(t *testing.T) {
 	harness.Setup(t)
-	budget := realBudget(t, holdBudget)
+	budget := harness.RealBudget(t, holdBudget)
 	harness.Bubble(t, func(t *testing.T) {
 		gate := newLatch()
 		r := newRecorder(func(n int) {
@@ -491,7 +484,7 @@ func TestStopIsIdempotent(t *testing.T) {
 func TestStopFromManyGoroutines(t *testing.T) {
 	harness.Setup(t)
 	const callers = 8
-	budget := realBudget(t, holdBudget)
+	budget := harness.RealBudget(t, holdBudget)
 	harness.Bubble(t, func(t *testing.T) {
 		gate := newLatch()
 		r := newRecorder(func(n int) {

@@ -43,16 +43,6 @@ const (
 	holdBudget = 3 * time.Second
 )
 
-// realBudget returns a channel closed after d of real time. Call it outside
-// the bubble: its timer must run on the real clock.
-func realBudget(t *testing.T, d time.Duration) <-chan struct{} {
-	t.Helper()
-	ch := make(chan struct{})
-	timer := time.AfterFunc(d, func() { close(ch) })
-	t.Cleanup(func() { timer.Stop() })
-	return ch
-}
-
 // gate holds worker functions inside f until the test opens it.
 type gate struct {
 	open chan struct{}
@@ -263,7 +253,7 @@ func TestFinishedIsNotAlive(t *testing.T) {
 	harness.Setup(t)
 	const finished = "after f returned: a finished worker is not alive"
 	t.Run("Wait returns when the worker is gone", func(t *testing.T) {
-		budget := realBudget(t, holdBudget)
+		budget := harness.RealBudget(t, holdBudget)
 		harness.Bubble(t, func(t *testing.T) {
 			r := registry.New()
 			g := newGate(t)

@@ -150,38 +150,15 @@ func launch(t *testing.T, th *runner.Thread, j *job) {
 		"Run was not called after Start: Start must call the Run of the Runnable given to New, in a new goroutine")
 }
 
-// runnerPkg is the import path of the exercise, followed by the dot that
-// starts a function name (so that the test package, 04_runner_test, does not
-// match).
-const runnerPkg = "github.com/concurrency-kit/kit/exercises/04_runner."
+// runnerPkg is the import path of the exercise.
+const runnerPkg = "github.com/concurrency-kit/kit/exercises/04_runner"
 
 // runnerGoroutines counts the goroutines that run the exercise's code (a
 // frame of package runner in their stack, or created by one), and returns
 // the first one's stack for the failure message. The test goroutine that
 // calls it runs no runner code at that moment.
 func runnerGoroutines() (int, string) {
-	buf := make([]byte, 1<<20)
-	for {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) {
-			buf = buf[:n]
-			break
-		}
-		buf = make([]byte, 2*len(buf))
-	}
-	count, first := 0, ""
-	for _, g := range strings.Split(string(buf), "\n\n") {
-		for _, line := range strings.Split(g, "\n") {
-			if strings.HasPrefix(strings.TrimPrefix(line, "created by "), runnerPkg) {
-				count++
-				if first == "" {
-					first = g
-				}
-				break
-			}
-		}
-	}
-	return count, first
+	return harness.GoroutinesOf(runnerPkg)
 }
 
 // requireNothingLeftBehind checks, with the bubble settled, that a call

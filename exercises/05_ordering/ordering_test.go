@@ -104,16 +104,6 @@ func leftGoroutines() []string {
 	return left
 }
 
-// realBudget returns a channel closed after d of real time. Call it outside
-// the bubble: its timer must run on the real clock.
-func realBudget(t *testing.T, d time.Duration) <-chan struct{} {
-	t.Helper()
-	ch := make(chan struct{})
-	timer := time.AfterFunc(d, func() { close(ch) })
-	t.Cleanup(func() { timer.Stop() })
-	return ch
-}
-
 // bubble runs f in a synctest bubble (harness.Bubble). A bubble cannot end
 // while one of its goroutines is blocked forever: synctest then panics with
 // "deadlock: main bubble goroutine has exited but blocked goroutines remain".
@@ -407,7 +397,7 @@ func requireStrictOrder(t *testing.T, sub subject, budget <-chan struct{}) {
 // calls take.
 func TestPingPongAlternates(t *testing.T) {
 	harness.Setup(t)
-	budget := realBudget(t, holdBudget) // for all the cases together
+	budget := harness.RealBudget(t, holdBudget) // for all the cases together
 	for _, rounds := range []int{1, 2, 5, 50} {
 		sub := pingPong(rounds)
 		t.Run(sub.name, func(t *testing.T) {
@@ -421,7 +411,7 @@ func TestPingPongAlternates(t *testing.T) {
 // one returned.
 func TestRoundsRunStepsInOrder(t *testing.T) {
 	harness.Setup(t)
-	budget := realBudget(t, holdBudget) // for all the cases together
+	budget := harness.RealBudget(t, holdBudget) // for all the cases together
 	for _, c := range []struct{ steps, rounds int }{{2, 1}, {3, 1}, {3, 4}, {5, 20}, {2, 50}, {100, 2}} {
 		sub := roundsOf(c.steps, c.rounds)
 		t.Run(sub.name, func(t *testing.T) {
@@ -531,7 +521,7 @@ func TestHandOffNeedsNoTime(t *testing.T) {
 func TestReturnsAfterLastStep(t *testing.T) {
 	harness.Setup(t)
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
-	budget := realBudget(t, lastHoldBudget) // for all the cases together
+	budget := harness.RealBudget(t, lastHoldBudget) // for all the cases together
 	for _, sub := range []subject{pingPong(1), pingPong(4), roundsOf(3, 1), roundsOf(3, 4), roundsOf(1, 3), roundsOf(40, 2)} {
 		t.Run(sub.name, func(t *testing.T) {
 			bubble(t, func(t *testing.T) {

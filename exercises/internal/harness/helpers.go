@@ -146,16 +146,7 @@ func DelayLocks(t *testing.T) {
 // started and returned: in a bubble, after synctest.Wait. A goroutine
 // started with WaitGroup.Go counts too: its function is on its stack.
 func GoroutinesOf(pkg string) (count int, first string) {
-	buf := make([]byte, 1<<20)
-	for {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) {
-			buf = buf[:n]
-			break
-		}
-		buf = make([]byte, 2*len(buf))
-	}
-	for _, g := range strings.Split(string(buf), "\n\n") {
+	for _, g := range strings.Split(allGoroutines(), "\n\n") {
 		for _, line := range strings.Split(g, "\n") {
 			if strings.HasPrefix(strings.TrimPrefix(line, "created by "), pkg+".") {
 				count++
